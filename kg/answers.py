@@ -1,0 +1,48 @@
+"""Answering a question: load the graph, bind parameters, run, attach sources."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from kg import provenance, queries, results
+from kg.store import KnowledgeGraph
+
+
+@dataclass
+class Answer:
+    """The rows of a query's answer, with what is needed to render them."""
+
+    query: queries.QueryFile
+    columns: list[str]
+    rows: list[list]
+    kg: KnowledgeGraph
+    sources: list[str] | None = None
+    meta: dict = field(default_factory=dict)
+
+    def render(self, fmt: str) -> str:
+        columns, rows = list(self.columns), [list(r) for r in self.rows]
+        if self.sources is not None:
+            from rdflib import Literal
+
+            columns.append("sources")
+            rows = [r + [Literal(s)] for r, s in zip(rows, self.sources)]
+        nsm = self.kg.dataset.namespace_manager
+        return results.render(fmt, columns, rows, nsm, extra=self.meta or None)
+
+
+def answer(query: queries.QueryFile, given: dict[str, str], *, kg: KnowledgeGraph | None = None,
+           as_of: _dt.date | None = None, with_sources: bool = False) -> Answer:
+    """Run ``query`` on the shipped graph (or ``kg``), optionally as of a date."""
+    kg = kg if kg is not None else KnowledgeGraph.load()
+    if as_of is not None:
+        kg = kg.as_of(as_of)
+    bound = queries.bindings(kg, query, given)
+    result = kg.query(query.text, bound)
+    columns = [str(v) for v in result.vars]
+    rows = [list(row) for row in result]
+    meta = {"as_of": as_of.isoformat()} if as_of else {}
+    sources = None
+    if with_sources:
+        sources = [provenance.describe_sources(kg, provenance.sources_for_row(kg, row)) for row in rows]
+    return Answer(query, columns, rows, kg, sources, meta)

@@ -1,0 +1,69 @@
+"""Exports of the graph in RDF formats, byte-stable for the same graph."""
+
+from __future__ import annotations
+
+from rdflib import Dataset, Graph
+from rdflib.compare import to_canonical_graph
+
+from kg import canonical
+from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes
+
+RDF_FORMATS = ("turtle", "nt", "jsonld", "xml", "trig")
+NETWORK_FORMATS = ("graphml", "gexf", "node-link-json")
+FORMATS = RDF_FORMATS + NETWORK_FORMATS
+SUFFIXES = {
+    "turtle": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "xml": ".rdf", "trig": ".trig",
+    "graphml": ".graphml", "gexf": ".gexf", "node-link-json": ".json",
+}
+
+
+def _sorted_copy(graph: Graph) -> Graph:
+    """A copy with blank nodes named from content and triples inserted in sorted order."""
+    stable = to_canonical_graph(graph)
+    copy = Graph()
+    bind_prefixes(copy)
+    for triple in sorted(stable, key=lambda t: tuple(term.n3() for term in t)):
+        copy.add(triple)
+    return copy
+
+
+def selected_dataset(kg, inferred: bool = False, ontology: bool = False) -> Dataset:
+    """The graphs to export: asserted facts and provenance, plus inferences or ontology."""
+    excluded = set()
+    if not inferred:
+        excluded.add(INFERRED_GRAPH)
+    if not ontology:
+        excluded.add(ONTOLOGY_GRAPH)
+    return kg._select_graphs(lambda name, subject: name not in excluded)
+
+
+def _triples(dataset: Dataset) -> Graph:
+    graph = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
+
+
+def serialize(kg, fmt: str, inferred: bool = False, ontology: bool = False) -> bytes:
+    """The graph in ``fmt``; the same graph always gives the same bytes."""
+    if fmt in NETWORK_FORMATS:
+        from kg import network
+
+        if inferred:
+            kg.reason()
+        return network.network_export(kg, fmt)
+    if inferred and not len(kg.graph(INFERRED_GRAPH)):
+        kg.reason()
+    dataset = selected_dataset(kg, inferred, ontology)
+    if fmt == "trig":
+        return canonical.trig(dataset).encode("utf-8")
+    graph = _triples(dataset)
+    if fmt == "turtle":
+        return canonical.turtle(graph).encode("utf-8")
+    stable = _sorted_copy(graph)
+    if fmt == "nt":
+        lines = sorted(stable.serialize(format="nt").splitlines())
+        return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
+    if fmt == "jsonld":
+        return stable.serialize(format="json-ld", indent=2, sort_keys=True).encode("utf-8")
+    return stable.serialize(format="pretty-xml").encode("utf-8")
