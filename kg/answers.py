@@ -35,9 +35,9 @@ def answer(query: queries.QueryFile, given: dict[str, str], *, kg: KnowledgeGrap
            as_of: _dt.date | None = None, with_sources: bool = False) -> Answer:
     """Run ``query`` on the shipped graph (or ``kg``), optionally as of a date."""
     kg = kg if kg is not None else KnowledgeGraph.load()
+    bound = queries.bindings(kg, query, given)
     if as_of is not None:
         kg = kg.as_of(as_of)
-    bound = queries.bindings(kg, query, given)
     result = kg.query(query.text, bound)
     columns = [str(v) for v in result.vars]
     rows = [list(row) for row in result]

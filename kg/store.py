@@ -144,14 +144,18 @@ class KnowledgeGraph:
         """The graph as its sources stood on ``date``: later claims are left out.
 
         A claim counts from its ``ta:statedOn`` (a year counts from 31 December of that
-        year); a claim without a date is left out, since it cannot be placed in time.
+        year). An undated claim is kept only when it is a timeless description (such as
+        ISO 3166 geography); any other undated claim cannot be placed in time and is left out.
         """
         dropped = set()
         for graph in self.claim_graphs():
-            stated = self.dataset.value(graph.identifier, TA.statedOn)
-            end = claim_date_end(stated) if stated is not None else None
-            if end is None or end > date:
-                dropped.add(graph.identifier)
+            claim = graph.identifier
+            stated = self.dataset.value(claim, TA.statedOn)
+            if stated is None:
+                if self.dataset.value(claim, TA.hasClaimKind) != TA.Description:
+                    dropped.add(claim)
+            elif (claim_date_end(stated) or date) > date:
+                dropped.add(claim)
         return KnowledgeGraph(
             self._select_graphs(lambda name, subject: name not in dropped and subject not in dropped)
         )
@@ -218,7 +222,7 @@ class KnowledgeGraph:
         else:
             candidates.append(ID[text])
         for candidate in candidates:
-            if (candidate, None, None) in self.dataset:
+            if (candidate, None, None) in self.dataset or (None, None, candidate) in self.dataset:
                 return candidate
         folded = text.casefold()
         matches = sorted({s for s, label in self.labels() if label.casefold() == folded})
