@@ -60,6 +60,7 @@ def build(outdir: Path, draw: bool = True) -> BuildResult:
     asserted = len(kg.asserted())
     result = reasoning.reason(kg.union(), kg.graph(ONTOLOGY_GRAPH))
     report = validation.validate(kg)
+    conflicts = validation.conflicts(kg)
     headline = _headline(kg)
     inferred_graph = kg.graph(INFERRED_GRAPH)
     for triple in result.inferred:
@@ -77,8 +78,13 @@ def build(outdir: Path, draw: bool = True) -> BuildResult:
     }
     return BuildResult(
         counts, _entities_per_class(kg), report.conforms and result.consistent,
-        validation.summary_line(report), headline, written, result.errors,
+        _verdict(report, conflicts), headline, written, result.errors,
     )
+
+
+def _verdict(report, conflicts) -> str:
+    word = "conforms" if report.conforms else "does not conform"
+    return f"{word} ({report.violations} violations, {report.warnings} warnings, {len(conflicts)} conflicts)"
 
 
 def _pictures(kg: KnowledgeGraph, outdir: Path) -> list[Path]:

@@ -65,5 +65,39 @@ def serialize(kg, fmt: str, inferred: bool = False, ontology: bool = False) -> b
         lines = sorted(stable.serialize(format="nt").splitlines())
         return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
     if fmt == "jsonld":
-        return stable.serialize(format="json-ld", indent=2, sort_keys=True).encode("utf-8")
-    return stable.serialize(format="pretty-xml").encode("utf-8")
+        return _sorted_jsonld(stable.serialize(format="json-ld")).encode("utf-8")
+    return _SortedGraph.of(stable).serialize(format="xml").encode("utf-8")
+
+
+class _SortedGraph(Graph):
+    """A graph whose subjects and their predicate-object pairs come out sorted."""
+
+    @classmethod
+    def of(cls, graph: Graph) -> "_SortedGraph":
+        copy = cls()
+        bind_prefixes(copy)
+        for triple in graph:
+            copy.add(triple)
+        return copy
+
+    def subjects(self, predicate=None, object=None, unique=False):
+        return iter(sorted(set(super().subjects(predicate, object)), key=lambda t: t.n3()))
+
+    def predicate_objects(self, subject=None, unique=False):
+        pairs = set(super().predicate_objects(subject))
+        return iter(sorted(pairs, key=lambda pair: (pair[0].n3(), pair[1].n3())))
+
+
+def _sorted_jsonld(text: str) -> str:
+    """JSON-LD with nodes sorted by ``@id`` and every value list sorted (rdflib uses sets)."""
+    import json
+
+    def order(value):
+        if isinstance(value, list):
+            items = [order(v) for v in value]
+            return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+        if isinstance(value, dict):
+            return {k: order(v) for k, v in value.items()}
+        return value
+
+    return json.dumps(order(json.loads(text)), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

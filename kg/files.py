@@ -24,6 +24,7 @@ def atomic_write(path: Path | str, data: str | bytes) -> Path:
     except OSError as exc:
         raise InputError(f"{path}: cannot write: {exc.strerror}") from None
     try:
+        os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -35,6 +36,12 @@ def atomic_write(path: Path | str, data: str | bytes) -> Path:
             raise InputError(f"{path}: cannot write: {exc.strerror}") from None
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def ensure_dir(path: Path | str) -> Path:

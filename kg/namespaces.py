@@ -14,6 +14,8 @@ CLAIM = Namespace(BASE + "claim/")
 """Claims: one named graph per passage of a source."""
 GRAPH = Namespace(BASE + "graph/")
 """Named graphs that are not claims (the ontology, provenance, inferences)."""
+SHAPES = Namespace(BASE + "shapes#")
+"""SHACL shapes."""
 
 ONTOLOGY_IRI = BASE + "ontology"
 ONTOLOGY_GRAPH = GRAPH["ontology"]
@@ -40,6 +42,7 @@ PREFIXES = {
     "rdfs": RDFS,
     "schema": SCHEMA,
     "sh": SH,
+    "tash": SHAPES,
     "skos": SKOS,
     "vann": VANN,
     "wd": WD,

@@ -1,0 +1,210 @@
+"""The SHACL shapes: each constraint proved by a valid and an invalid fixture.
+
+Fixtures live in ``tests/shapes/valid`` and ``tests/shapes/invalid`` (fictional data
+about ``id:example-...`` entities). A header comment states what each one is for:
+
+- ``# expect: <severity> <focus node> <source shape> <constraint component>``: in an
+  invalid fixture, one line per result; the report must hold exactly these results;
+- ``# covers: <constraint> ...``: in a valid fixture, the constraints it exercises (each
+  must have a focus node in the fixture, and the fixture must give no result at all).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyshacl
+import pytest
+from rdflib import Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import SKOS
+
+from conftest import TESTS_DIR
+from kg import resources, validation
+from kg.namespaces import CLAIM, ID, PREFIXES, SH, SRC, TA
+from kg.store import KnowledgeGraph
+
+FIXTURES = TESTS_DIR / "shapes"
+TASH = Namespace("https://w3id.org/techauto/shapes#")
+NAMES = {**PREFIXES, "tash": TASH}
+
+
+def fixture_files(kind: str) -> list[Path]:
+    return sorted(p for p in (FIXTURES / kind).iterdir() if p.suffix in (".ttl", ".trig"))
+
+
+def header(path: Path, key: str) -> list[list[URIRef | str]]:
+    """The ``# key: ...`` lines of a fixture, split into words, prefixed names expanded."""
+    prefix = f"# {key}:"
+    return [
+        [expand(word) for word in line[len(prefix):].split()]
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith(prefix)
+    ]
+
+
+def expand(word: str) -> URIRef | str:
+    prefix, sep, local = word.partition(":")
+    return URIRef(NAMES[prefix] + local) if sep and prefix in NAMES else word
+
+
+def load(path: Path) -> KnowledgeGraph:
+    return KnowledgeGraph.load(fact_files=[], extra_files=[path])
+
+
+@pytest.fixture(scope="module")
+def shapes():
+    return validation.load_shapes()
+
+
+@pytest.fixture(scope="module")
+def shapes_kg() -> KnowledgeGraph:
+    """The ontology and the shapes in one graph, to query the shapes."""
+    return KnowledgeGraph.load(fact_files=[], extra_files=resources.shapes_files())
+
+
+def constraints(shapes_kg: KnowledgeGraph) -> set[URIRef]:
+    """Every constraint: the property shapes and the SPARQL constraints."""
+    rows = shapes_kg.query("SELECT DISTINCT ?c WHERE { { ?c sh:path ?p } UNION { ?s sh:sparql ?c } }")
+    return {row.c for row in rows}
+
+
+# -- fixtures ----------------------------------------------------------------------------
+
+
+def test_fixture_folders_hold_every_fixture():
+    """Guard against a suite that silently shrinks: the fixtures are all collected."""
+    assert len(fixture_files("valid")) >= 9
+    assert len(fixture_files("invalid")) >= 40
+
+
+_TARGETED_SHAPES = """
+SELECT DISTINCT ?shape WHERE {
+    { ?shape sh:targetClass ?class . ?focus rdf:type/rdfs:subClassOf* ?class }
+    UNION { ?shape sh:targetSubjectsOf ?property . ?focus ?property ?any }
+    UNION { ?shape sh:targetObjectsOf ?property . ?any ?property ?focus }
+}
+"""
+
+
+def exercised(path: Path) -> set[URIRef]:
+    """The shapes and constraints that have a focus node in a fixture."""
+    kg = KnowledgeGraph.load(fact_files=[], extra_files=[path, *resources.shapes_files()])
+    for triple in validation.stated_in(kg):
+        kg.dataset.add(triple)
+    shapes = {row.shape for row in kg.query(_TARGETED_SHAPES)}
+    sparql_targets = kg.query("SELECT ?shape ?select WHERE { ?shape sh:target/sh:select ?select }")
+    shapes |= {row.shape for row in sparql_targets if list(kg.query(str(row.select)))}
+    parts = kg.query("SELECT ?shape ?constraint WHERE { ?shape sh:property|sh:sparql ?constraint }")
+    return shapes | {row.constraint for row in parts if row.shape in shapes}
+
+
+@pytest.mark.parametrize("path", fixture_files("valid"), ids=lambda p: p.name)
+def test_valid_fixture_gives_no_result_for_the_constraints_it_exercises(path, shapes):
+    report = validation.validate(load(path), shapes)
+    assert report.conforms
+    assert report.results == []
+    covered = {c for words in header(path, "covers") for c in words}
+    assert covered and covered - exercised(path) == set()
+
+
+@pytest.mark.parametrize("path", fixture_files("invalid"), ids=lambda p: p.name)
+def test_invalid_fixture_gives_exactly_the_expected_results(path, shapes):
+    expected = {tuple(words) for words in header(path, "expect")}
+    assert expected, f"{path.name} states no '# expect:' line"
+    report = validation.validate(load(path), shapes)
+    found = {(r.severity, r.focus_node, r.source_shape, r.constraint_component) for r in report.results}
+    assert found == expected
+    assert report.conforms == all(severity != "Violation" for severity, *_ in expected)
+
+
+def test_every_constraint_has_an_invalid_fixture(shapes_kg):
+    expected = {tuple(words[2:]) for path in fixture_files("invalid") for words in header(path, "expect")}
+    shown = {shape for shape, _ in expected}
+    shown |= {
+        row.c
+        for shape, component in expected
+        if component == SH.SPARQLConstraintComponent
+        for row in shapes_kg.query("SELECT ?c WHERE { ?shape sh:sparql ?c }", {"shape": shape})
+    }
+    assert constraints(shapes_kg) - shown == set()
+
+
+def test_every_constraint_has_a_valid_fixture(shapes_kg):
+    covered = {c for path in fixture_files("valid") for words in header(path, "covers") for c in words}
+    assert constraints(shapes_kg) - covered == set()
+
+
+# -- the shapes themselves ----------------------------------------------------------------
+
+
+def test_shapes_pass_shacl_meta_validation(shapes):
+    """pySHACL checks the shapes graph against the SHACL-SHACL shapes before running."""
+    conforms, _, text = pyshacl.validate(shapes, shacl_graph=shapes, meta_shacl=True)
+    assert conforms, text
+
+
+def test_every_constraint_is_named_and_has_an_english_message_and_a_severity(shapes_kg):
+    for constraint in constraints(shapes_kg):
+        assert isinstance(constraint, URIRef), "reports name constraints by IRI"
+        messages = list(shapes_kg.dataset.objects(constraint, SH.message))
+        assert [m.language for m in messages] == ["en"], constraint
+        assert shapes_kg.dataset.value(constraint, SH.severity) in (SH.Violation, SH.Warning), constraint
+
+
+def test_controlled_value_lists_are_whole_schemes_of_the_ontology(shapes_kg):
+    lists = shapes_kg.query("SELECT ?shape ?list WHERE { ?shape sh:in ?list ; sh:path ?p }")
+    checked = 0
+    for row in lists:
+        members = set(Collection(shapes_kg.dataset, row.list))
+        if all(isinstance(m, Literal) for m in members):
+            continue  # currency codes
+        schemes = {shapes_kg.dataset.value(m, SKOS.inScheme) for m in members}
+        assert len(schemes) == 1, row.shape
+        assert members == set(shapes_kg.dataset.subjects(SKOS.inScheme, schemes.pop())), row.shape
+        checked += 1
+    assert checked == 5
+
+
+_UNSHAPED_CLASSES = """
+SELECT ?class WHERE {
+    ?class a owl:Class .
+    FILTER (STRSTARTS(STR(?class), STR(ta:)))
+    FILTER NOT EXISTS { ?class rdfs:subClassOf* ta:Concept }
+    FILTER NOT EXISTS { ?shape sh:targetClass ?target ; sh:property ?required . ?class rdfs:subClassOf* ?target }
+}
+"""
+
+
+def test_every_entity_class_has_a_shape_requiring_label_and_source(shapes_kg):
+    """All classes but the controlled values and claims need a label; all but claims
+    and source documents need a source."""
+
+    def unshaped(required):
+        return {row["class"] for row in shapes_kg.query(_UNSHAPED_CLASSES, {"required": required})}
+
+    assert unshaped(TASH.LabelShape) == {TA.Claim}
+    assert unshaped(TASH.SourcedShape) == {TA.Claim, TA.SourceDocument, TA.NewsArticle}
+
+
+# -- conflicts and the shipped graph ------------------------------------------------------
+
+
+def test_claims_that_disagree_on_a_functional_property_are_a_conflict(shapes):
+    kg = load(FIXTURES / "conflicts" / "plant-capacity.trig")
+    assert validation.validate(kg, shapes).conforms
+    (conflict,) = validation.conflicts(kg)
+    assert (conflict.subject, conflict.property) == (ID["example-plant"], TA.plannedAnnualCapacity)
+    assert [(v.value.toPython(), v.claim, v.sources, str(v.stated_on)) for v in conflict.values] == [
+        (300000, CLAIM["example-plan"], (SRC["example-report"],), "2021-11-27"),
+        (150000, CLAIM["example-revision"], (SRC["example-later-report"],), "2023"),
+    ]
+
+
+def test_claims_that_agree_are_no_conflict():
+    assert validation.conflicts(load(FIXTURES / "valid" / "plant.trig")) == []
+
+
+def test_shipped_graph_conforms(shipped_kg):
+    report = validation.validate(shipped_kg)
+    assert report.conforms, validation.render_text(report, [], shipped_kg)
