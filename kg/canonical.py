@@ -1,14 +1,14 @@
 """Canonical, byte-stable Turtle and TriG: same graph in, same bytes out.
 
-Turtle uses rdflib's ``longturtle`` serializer with ``canon=True`` (sorted subjects
-and predicates, blank nodes renamed from their content). TriG, which rdflib writes in
+Turtle uses rdflib's ``longturtle`` serializer (sorted subjects and predicates), with
+``canon=True`` when there are blank nodes (renamed from their content). TriG, which rdflib writes in
 store order, is assembled here from one canonical Turtle block per named graph, graphs
 sorted by name, all sharing one set of prefixes.
 """
 
 from __future__ import annotations
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
 
 from kg.namespaces import bind_prefixes
 
@@ -21,7 +21,8 @@ def _serialize(graph: Graph, prefixes: dict[str, str] | None = None) -> tuple[di
         copy.bind(prefix, namespace, override=False)
     for triple in graph:
         copy.add(triple)
-    text = copy.serialize(format="longturtle", canon=True)
+    has_blank_nodes = any(isinstance(term, BNode) for triple in copy for term in triple)
+    text = copy.serialize(format="longturtle", canon=has_blank_nodes)
     found, body = {}, []
     for line in text.splitlines():
         if line.startswith("PREFIX "):
