@@ -56,7 +56,3 @@ def bind_prefixes(graph) -> None:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
 
-
-def sparql_prologue() -> str:
-    """PREFIX lines for every project prefix, to put before a query's text."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

@@ -15,6 +15,8 @@ reaches one claim. To move to a SPARQL server later, this class is what changes.
 from __future__ import annotations
 
 import datetime as _dt
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -32,7 +34,6 @@ from kg.namespaces import (
     PREFIXES,
     TA,
     bind_prefixes,
-    sparql_prologue,
 )
 
 PROV_DERIVED = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
@@ -58,6 +59,12 @@ def claim_date_end(value: Literal) -> _dt.date | None:
         return _dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
+
+
+def _slug(text: str) -> str:
+    """The identifier a name spells: "Xiaomi Beijing plant" -> "xiaomi-beijing-plant"."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 class KnowledgeGraph:
@@ -208,22 +215,15 @@ class KnowledgeGraph:
                 yield s, str(o)
 
     def resolve(self, name: str) -> URIRef:
-        """Find an entity by IRI, ``id:`` name, local name or label (English or French).
+        """Find an entity by IRI, ``id:`` name, local name or label (English or French);
+        last, a name written as words is tried as the identifier it spells.
 
         Raises :class:`InputError` naming the closest labels when nothing matches.
         """
         text = name.strip()
-        candidates = []
-        if text.startswith(("http://", "https://")):
-            candidates.append(URIRef(text))
-        elif ":" in text and text.split(":", 1)[0] in PREFIXES:
-            prefix, local = text.split(":", 1)
-            candidates.append(URIRef(str(PREFIXES[prefix]) + local))
-        else:
-            candidates.append(ID[text])
-        for candidate in candidates:
-            if (candidate, None, None) in self.dataset or (None, None, candidate) in self.dataset:
-                return candidate
+        candidate = self._as_iri(text)
+        if candidate is not None and self._mentions(candidate):
+            return candidate
         folded = text.casefold()
         matches = sorted({s for s, label in self.labels() if label.casefold() == folded})
         if len(matches) == 1:
@@ -231,7 +231,25 @@ class KnowledgeGraph:
         if len(matches) > 1:
             names = ", ".join(m.n3(self.dataset.namespace_manager) for m in matches)
             raise InputError(f"entity {name!r} is ambiguous: {names}")
+        spelled = ID[_slug(text)] if _slug(text) else None
+        if spelled is not None and self._mentions(spelled):
+            return spelled
         raise InputError(f"unknown entity {name!r}{self._suggestions(text)}")
+
+    @staticmethod
+    def _as_iri(text: str) -> URIRef | None:
+        """``text`` read as an IRI, a prefixed name or an ``id:`` local name, if it is one."""
+        if re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", text):
+            return URIRef(text)
+        prefix, sep, local = text.partition(":")
+        if sep and prefix in PREFIXES and re.fullmatch(r"[\w.-]*", local):
+            return URIRef(str(PREFIXES[prefix]) + local)
+        if re.fullmatch(r"[\w.-]+", text):
+            return ID[text]
+        return None
+
+    def _mentions(self, term: URIRef) -> bool:
+        return (term, None, None) in self.dataset or (None, None, term) in self.dataset
 
     def _suggestions(self, text: str) -> str:
         import difflib

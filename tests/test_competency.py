@@ -1,0 +1,542 @@
+"""Competency questions are tests: every query in ``queries/`` must give the answer the research finds.
+
+``EXPECTATIONS`` maps each query's name to a check of its answer rows, written from
+``shared/research/xiaomi.md`` and ``entrants.md``: actual values (capacities, shares,
+dates, amounts, sources), not "some rows". The test is generated from the folder, so a
+new query without an entry here fails the build. The queries run through the same
+library call as ``kg query`` (:func:`kg.answers.answer`) on one shared loaded graph; a
+few runs of the installed ``kg`` check the command's interface (listing, JSON, exit codes).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+
+from conftest import run_kg
+from kg import answers, queries, resources
+from kg.namespaces import ID
+
+QUERY_FILES = sorted(resources.queries_dir().glob("*.rq"))
+QUERY_NAMES = [path.stem for path in QUERY_FILES]
+ISO_CURRENCIES = {"USD", "CNY", "TWD", "HKD", "GBP", "EUR"}
+
+Row = dict[str, str | None]
+
+# The technology companies of the research notes (xiaomi.md and entrants.md).
+ENTRANTS = {
+    "id:alibaba", "id:alphabet", "id:amazon", "id:apple", "id:baidu", "id:didi", "id:dyson",
+    "id:evergrande", "id:foxconn", "id:huawei", "id:lg-electronics", "id:nvidia", "id:samsung",
+    "id:sony", "id:xiaomi",
+}
+
+
+# -- reading answers -----------------------------------------------------------
+
+
+def rows_of(answer: answers.Answer) -> list[Row]:
+    """Each row as {column: text}: IRIs as prefixed names (id:xiaomi), literals' lexical forms."""
+    nsm = answer.kg.dataset.namespace_manager
+    out = []
+    for row in answer.rows:
+        cells = {}
+        for column, term in zip(answer.columns, row):
+            if term is None:
+                cells[column] = None
+            elif hasattr(term, "language") or hasattr(term, "datatype"):  # a Literal
+                cells[column] = str(term)
+            else:
+                cells[column] = term.n3(nsm)
+        out.append(cells)
+    return out
+
+
+def num(text: str | None) -> Decimal:
+    """A number cell as a Decimal, so 51 == 51.0 and 1e10 == 10000000000.0."""
+    assert text is not None, "expected a number, got an empty cell"
+    return Decimal(text)
+
+
+def split(cell: str | None) -> set[str]:
+    """A "; "-joined cell (GROUP_CONCAT) as a set."""
+    return set(cell.split("; ")) if cell else set()
+
+
+def where(rows: list[Row], **wanted) -> list[Row]:
+    """The rows whose named columns have the given texts."""
+    return [r for r in rows if all(r.get(k) == v for k, v in wanted.items())]
+
+
+def the(rows: list[Row], **wanted) -> Row:
+    """The one row whose named columns have the given texts."""
+    found = where(rows, **wanted)
+    assert len(found) == 1, f"expected one row with {wanted}, found {len(found)}"
+    return found[0]
+
+
+# -- expectations, one per query -------------------------------------------------
+
+
+def xiaomi_beijing_plant(rows: list[Row]) -> None:
+    """Headline: 300,000 a year in two phases of 150,000, in Beijing, from 2024; USD 10 bn over 10 years."""
+    by_aspect: dict[str, list[Row]] = {}
+    for row in rows:
+        by_aspect.setdefault(row["aspect"], []).append(row)
+    assert {r["value"] for r in by_aspect["operated by"]} == {"id:xiaomi"}
+    assert {r["entity"] for r in by_aspect["operated by"]} == {"id:xiaomi-beijing-plant"}
+    places = {(r["value"], r["unit"]) for r in by_aspect["place"]}
+    assert ("id:beijing", "city") in places  # founding article, paragraph 8
+    assert ("id:beijing-e-town", "district") in places  # E-Town agreement, 2021-11-27
+    assert {num(r["value"]) for r in by_aspect["total capacity"]} == {300000}
+    assert {r["unit"] for r in by_aspect["total capacity"]} == {"vehicles/year"}
+    phases = {(r["entity"], num(r["value"])) for r in by_aspect["phase capacity"]}
+    assert phases == {("id:xiaomi-beijing-plant-phase-1", 150000), ("id:xiaomi-beijing-plant-phase-2", 150000)}
+    assert sum(dict(phases).values()) == 300000
+    assert {r["value"] for r in by_aspect["planned start of production"]} == {"2024"}
+    funding = {(r["entity"], num(r["value"]), r["unit"]) for r in by_aspect["funding amount"]}
+    assert ("id:xiaomi-car-investment-commitment", 10_000_000_000, "USD") in funding
+    assert ("id:xiaomi-car-initial-investment", 10_000_000_000, "CNY") in funding  # board, 2021-03-30
+    assert {r["value"] for r in by_aspect["funding period"]} == {"P10Y"}
+    # Capacities, start and funding are plans; each value comes with its sources.
+    assert {r["kind"] for r in rows if r["aspect"] != "place"} == {"plan"}
+    assert all(r["source"] for r in rows)
+    founding = "French article on Xiaomi's planned electric-car plant (founding article)"
+    assert {r["aspect"] for r in rows if r["source"] == founding} == {
+        "operated by", "place", "total capacity", "planned start of production", "funding amount", "funding period",
+    }
+    capacity_sources = {r["source"] for r in by_aspect["total capacity"]}
+    assert "SCMP report on the Xiaomi car plant agreement in Beijing" in capacity_sources
+
+
+def plants_by_company(rows: list[Row]) -> None:
+    """Five plants: Xiaomi Beijing (E-Town, 300,000 from 2024), Dyson Singapore, Foxconn Lordstown, ..."""
+    assert {(r["company"], r["plant"], r["place"]) for r in rows} == {
+        ("id:xiaomi", "id:xiaomi-beijing-plant", "id:beijing-e-town"),
+        ("id:dyson", "id:dyson-singapore-plant", "id:singapore"),
+        ("id:foxconn", "id:lordstown-plant", "id:lordstown"),
+        ("id:evergrande", "id:evergrande-tianjin-plant", "id:tianjin"),
+        ("id:honda", "id:honda-north-america-plant", "id:north-america"),
+    }
+    xiaomi = the(rows, plant="id:xiaomi-beijing-plant")
+    assert (num(xiaomi["capacity"]), xiaomi["plannedStart"]) == (300000, "2024")
+
+
+def investments_by_company(rows: list[Row]) -> None:
+    """Each investment in the currency reported: Xiaomi's USD 10 bn over P10Y, Foxconn's NT$ 7.944 bn, ..."""
+    assert {r["currency"] for r in rows} <= ISO_CURRENCIES
+    got = {(r["investor"], r["investment"], num(r["amount"]), r["currency"]) for r in rows}
+    assert {
+        ("id:xiaomi", "id:xiaomi-car-investment-commitment", 10_000_000_000, "USD"),
+        ("id:xiaomi", "id:xiaomi-car-initial-investment", 10_000_000_000, "CNY"),
+        ("id:xiaomi", "id:xiaomi-ev-registered-capital", 10_000_000_000, "CNY"),
+        ("id:xiaomi", "id:xiaomi-deepmotion-acquisition", 77_400_000, "USD"),
+        ("id:xiaomi", "id:xiaomi-phase-2-land-purchase", 842_000_000, "CNY"),
+        ("id:xiaomi", "id:xiaomi-phase-2-fixed-investment", 2_600_000_000, "CNY"),
+        ("id:foxconn", "id:foxconn-foxtron-investment", 7_944_000_000, "TWD"),
+        ("id:foxconn", "id:foxconn-lordstown-plant-acquisition", 230_000_000, "USD"),
+        ("id:samsung", "id:samsung-harman-acquisition", 8_000_000_000, "USD"),
+        ("id:dyson", "id:dyson-technology-programme-spending", 2_500_000_000, "GBP"),
+        ("id:xpeng", "id:xpeng-didi-smart-ev-unit-acquisition", 5_835_000_000, "HKD"),
+        ("id:magna", "id:magna-lg-magna-e-powertrain-investment", 453_000_000, "USD"),
+        ("id:amazon", "id:amazon-zoox-acquisition", 1_200_000_000, "USD"),
+        ("id:amazon", "id:rivian-funding-round-2019-02", 700_000_000, "USD"),
+        ("id:baidu", "id:baidu-car-funding-commitment", 50_000_000_000, "CNY"),
+        ("id:alibaba", "id:alibaba-im-motors-investment", 1_800_000_000, "CNY"),
+        ("id:saic", "id:saic-im-motors-investment", 5_400_000_000, "CNY"),
+    } <= got
+    assert len(where(rows, investor="id:xiaomi")) == 6
+    assert the(rows, investment="id:xiaomi-car-investment-commitment")["duration"] == "P10Y"
+    assert the(rows, investment="id:baidu-car-funding-commitment")["duration"] == "P5Y"
+    assert the(rows, investment="id:samsung-harman-acquisition")["announced"] == "2016-11-14"
+    assert the(rows, investment="id:xiaomi-car-investment-commitment")["kind"] == "funding commitment"
+
+
+def products_made_where(rows: list[Row]) -> None:
+    """SU7 launched 2024-03-28 and built at the Beijing plant (E-Town); YU7 2025-06-26; Hengchi 5 in Tianjin."""
+    su7 = the(rows, product="id:xiaomi-su7")
+    assert (su7["maker"], su7["productType"], su7["launched"], su7["plant"], su7["place"]) == (
+        "id:xiaomi", "vehicle model", "2024-03-28", "id:xiaomi-beijing-plant", "id:beijing-e-town")
+    yu7 = the(rows, product="id:xiaomi-yu7")
+    assert (yu7["maker"], yu7["launched"]) == ("id:xiaomi", "2025-06-26")
+    hengchi = the(rows, product="id:hengchi-5")
+    assert (hengchi["maker"], hengchi["plant"], hengchi["place"]) == (
+        "id:evergrande", "id:evergrande-tianjin-plant", "id:tianjin")
+    waymo_one = the(rows, product="id:waymo-one")
+    assert (waymo_one["maker"], waymo_one["productType"], waymo_one["launched"]) == (
+        "id:waymo", "mobility service", "2018-12-05")
+    assert the(rows, product="id:afeela-1")["maker"] == "id:sony-honda-mobility"
+    assert the(rows, product="id:nvidia-drive-thor")["productType"] == "technology platform"
+    for model in ("c", "e", "t"):
+        foxconn = the(rows, product=f"id:foxconn-model-{model}")
+        assert (foxconn["maker"], foxconn["launched"]) == ("id:foxconn", "2021-10")
+
+
+def facts_by_source(rows: list[Row]) -> None:
+    """Every statement with its source, claim kind and locator; the founding article states the capacity."""
+    assert all(r["source"] and r["claim"] and r["kind"] for r in rows)
+    capacity = the(rows, source="src:seed-xiaomi-plant-fr", subject="id:xiaomi-beijing-plant",
+                   property="ta:plannedAnnualCapacity")
+    assert (capacity["value"], capacity["claim"], capacity["kind"], capacity["locator"], capacity["statedOn"]) == (
+        "300000", "claim:xiaomi-seed-s5", "plan", "paragraphs 6, 7", "2021")
+    for source in ("src:newser-346986", "src:slashgear-1527661"):
+        cancelled = the(rows, source=source, subject="id:apple-car-programme-status-1", property="ta:hasStatus")
+        assert (cancelled["value"], cancelled["kind"], cancelled["statedOn"]) == ("ta:Cancelled", "outcome", "2024-02-27")
+    beijing = the(rows, source="src:iso-3166-2", subject="id:beijing", property="ta:locatedIn")
+    assert (beijing["value"], beijing["kind"]) == ("id:china", "description")
+    weak = where(rows, claim="claim:xiaomi-phase-2-land")
+    assert weak and {r["confidence"] for r in weak} == {"low confidence"}  # exame.com, marked weaker
+    typed = {r["subject"] for r in rows if r["property"] == "rdf:type" and r["value"] == "ta:TechnologyCompany"}
+    assert typed == ENTRANTS
+
+
+def entrants_by_route(rows: list[Row]) -> None:
+    """Each entrant's route(s) and latest status: Apple cancelled 2024-02-27, Baidu collapsed 2024-12-11, ..."""
+    assert {r["company"] for r in rows} == ENTRANTS
+    own, jv, supplier = "own brand and plant", "joint venture with an automaker", "technology supplier"
+    routes = {r["company"]: split(r["routes"]) for r in rows}
+    assert routes == {
+        "id:xiaomi": {own}, "id:apple": {own}, "id:dyson": {own}, "id:evergrande": {own},
+        "id:sony": {jv}, "id:baidu": {jv}, "id:foxconn": {jv}, "id:alibaba": {jv},
+        "id:lg-electronics": {jv, supplier}, "id:huawei": {"alliance with automakers", supplier},
+        "id:nvidia": {supplier}, "id:alphabet": {"autonomous-driving unit"},
+        "id:amazon": {"investment in a carmaker", "acquisition of a car company"},
+        "id:samsung": {"acquisition of a car company"}, "id:didi": {"investment in a carmaker"},
+    }
+    latest = {r["company"]: (r["status"], r["statusDate"]) for r in rows}
+    assert latest["id:xiaomi"] == ("active", "2024-04-03")  # first SU7 deliveries
+    assert latest["id:apple"] == ("cancelled", "2024-02-27")
+    assert latest["id:dyson"] == ("cancelled", "2019-10-10")
+    assert latest["id:baidu"] == ("collapsed", "2024-12-11")
+    assert latest["id:evergrande"] == ("collapsed", "2024-01-29")
+    assert latest["id:alphabet"] == ("active", "2018-12-05")  # Waymo One
+    assert latest["id:lg-electronics"] == ("active", "2021-07-01")
+    assert latest["id:huawei"] == ("active", "2021-12")
+    assert latest["id:sony"] == ("announced", "2022-03-04")
+    assert latest["id:samsung"] == ("announced", "2016-11-14")
+    assert the(rows, company="id:xiaomi")["programme"] == "id:xiaomi-car-programme"
+
+
+def joint_ventures(rows: list[Row]) -> None:
+    """Foxtron: Foxconn 51 / Yulon's HAITEC 49; LG Magna e-Powertrain: LG 51 / Magna 49; Jidu, Jiyue, IM Motors."""
+    stakes = {(r["jointVenture"], r["owner"]): (num(r["share"]), r["validFrom"], r["partnerKind"], r["through"])
+              for r in rows if r["share"] is not None}
+    assert stakes == {
+        ("id:foxtron", "id:foxconn"): (51, "2020-02", "technology company", None),
+        ("id:foxtron", "id:haitec"): (49, "2020-02", "automaker", "id:yulon"),
+        ("id:lg-magna-e-powertrain", "id:lg-electronics"): (51, "2021-07-01", "technology company", None),
+        ("id:lg-magna-e-powertrain", "id:magna"): (49, "2021-07-01", "company", None),
+        ("id:im-motors", "id:saic"): (54, "2020-12-25", "automaker", None),
+        ("id:im-motors", "id:alibaba"): (18, "2020-12-25", "technology company", None),
+        ("id:jidu-auto", "id:baidu"): (55, "2021-03", "technology company", None),
+        ("id:jidu-auto", "id:geely"): (45, "2021-03", "automaker", None),
+        ("id:jiyue-venture", "id:geely"): (65, "2023-08", "automaker", None),
+        ("id:jiyue-venture", "id:baidu"): (35, "2023-08", "technology company", None),
+    }
+    for venture in {r["jointVenture"] for r in rows}:
+        assert sum(num(r["share"]) for r in where(rows, jointVenture=venture) if r["share"]) <= 100
+    # Zhangjiang Hi-Tech put RMB 1.8 bn into IM Motors; the notes give no percentage.
+    zhangjiang = the(rows, jointVenture="id:im-motors", owner="id:zhangjiang-hi-tech")
+    assert zhangjiang["share"] is None and zhangjiang["basis"].startswith("equity purchase")
+    founded = {r["jointVenture"]: r["founded"] for r in rows}
+    assert founded == {
+        "id:foxtron": "2020-02", "id:lg-magna-e-powertrain": "2021-07-01", "id:im-motors": "2020-12-25",
+        "id:jidu-auto": "2021-03", "id:jiyue-venture": "2023-08", "id:sony-honda-mobility": "2022-09",
+    }
+
+
+def cancelled_or_collapsed(rows: list[Row]) -> None:
+    """Apple cancelled 2024-02-27, Dyson 2019-10-10; Evergrande collapsed 2024-01-29, Baidu's Jiyue 2024-12-11."""
+    assert {(r["company"], r["status"], r["statusDate"]) for r in rows} == {
+        ("id:apple", "cancelled", "2024-02-27"),
+        ("id:dyson", "cancelled", "2019-10-10"),
+        ("id:evergrande", "collapsed", "2024-01-29"),
+        ("id:baidu", "collapsed", "2024-12-11"),
+    }
+    sources = {company: {r["source"] for r in where(rows, company=company)} for company in
+               ("id:apple", "id:dyson", "id:evergrande", "id:baidu")}
+    assert sources == {
+        "id:apple": {"src:newser-346986", "src:slashgear-1527661"},
+        "id:dyson": {"src:apnews-dyson-2019", "src:malaymail-dyson-2019"},
+        "id:evergrande": {"src:livemint-evergrande-liquidation"},
+        "id:baidu": {"src:caixinglobal-jiyue-2024"},
+    }
+    assert the(rows, source="src:newser-346986")["webLocation"] == "newser.com/story/346986"
+    assert the(rows, company="id:baidu")["statedOn"] == "2024-12-21"
+    assert [r["statusDate"] for r in rows] == sorted(r["statusDate"] for r in rows)
+
+
+def investments_per_currency(rows: list[Row]) -> None:
+    """Per company and currency, never across: Xiaomi has a CNY row and a USD row, never one sum."""
+    keys = [(r["investor"], r["currency"]) for r in rows]
+    assert len(keys) == len(set(keys))
+    assert {r["currency"] for r in rows} <= ISO_CURRENCIES
+    xiaomi = {r["currency"]: (num(r["investments"]), num(r["total"])) for r in where(rows, investor="id:xiaomi")}
+    assert xiaomi == {
+        "CNY": (4, 10_000_000_000 + 10_000_000_000 + 2_600_000_000 + 842_000_000),
+        "USD": (2, 10_000_000_000 + 77_400_000),
+    }
+    foxconn = {r["currency"]: num(r["total"]) for r in where(rows, investor="id:foxconn")}
+    assert foxconn == {"TWD": 7_944_000_000, "USD": 230_000_000}
+    assert num(the(rows, investor="id:amazon", currency="USD")["total"]) == 1_900_000_000
+    assert num(the(rows, investor="id:dyson", currency="GBP")["total"]) == 2_500_000_000
+    assert num(the(rows, investor="id:xpeng", currency="HKD")["total"]) == 5_835_000_000
+    assert num(the(rows, investor="id:samsung", currency="USD")["total"]) == 8_000_000_000
+    assert num(the(rows, investor="id:baidu", currency="CNY")["investments"]) == 2
+
+
+def announcements_timeline(rows: list[Row]) -> None:
+    """Dated events in order, each with its source: Samsung-Harman 2016-11-14 ... YU7 launch 2025-06-26."""
+    assert all(r["source"] and r["claim"] and r["date"] for r in rows)
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+    events = {(r["date"], r["event"], r["entity"]) for r in rows}
+    assert {
+        ("2016-11-14", "investment announced", "id:samsung-harman-acquisition"),
+        ("2016-12-13", "founded", "id:waymo"),
+        ("2018-12-05", "product launched", "id:waymo-one"),
+        ("2019-10-10", "programme status: cancelled", "id:dyson-car-programme"),
+        ("2020-02", "founded", "id:foxtron"),
+        ("2020-12-23", "agreement signed", "id:lg-magna-agreement"),
+        ("2020-12-25", "founded", "id:im-motors"),
+        ("2021-03-30", "investment announced", "id:xiaomi-car-investment-commitment"),
+        ("2021-09-01", "founded", "id:xiaomi-ev"),
+        ("2021-11-27", "agreement signed", "id:xiaomi-beijing-e-town-agreement"),
+        ("2022-03-04", "agreement signed", "id:sony-honda-memorandum"),
+        ("2022-09", "founded", "id:sony-honda-mobility"),
+        ("2022-09", "production started", "id:evergrande-tianjin-plant"),
+        ("2023-08-28", "investment announced", "id:xpeng-didi-smart-ev-unit-acquisition"),
+        ("2023-11", "founded", "id:hima"),
+        ("2024-01-29", "programme status: collapsed", "id:evergrande-car-programme"),
+        ("2024-02-27", "programme status: cancelled", "id:apple-car-programme"),
+        ("2024-03-28", "product launched", "id:xiaomi-su7"),
+        ("2024-04-03", "first deliveries", "id:xiaomi-su7"),
+        ("2024-12-11", "programme status: collapsed", "id:baidu-car-programme"),
+        ("2025-06-26", "product launched", "id:xiaomi-yu7"),
+    } <= events
+    su7_sources = {r["source"] for r in where(rows, entity="id:xiaomi-su7", event="product launched")}
+    assert su7_sources == {"src:beijingimpact-su7-launch", "src:gagadget-su7-launch"}
+    assert rows[0]["date"] == "2016-11-14"
+
+
+def partnerships(rows: list[Row]) -> None:
+    """Technology company and automaker pairs and how they are linked (partner, JV, alliance, agreement)."""
+    links = {(r["techCompany"], r["automaker"]): split(r["links"]) for r in rows}
+    hima = "alliance: Harmony Intelligent Mobility Alliance (HIMA)"
+    assert links == {
+        ("id:alibaba", "id:saic"): {"partner", "joint venture: IM Motors (Zhiji)"},
+        ("id:amazon", "id:rivian"): {"partner"},
+        ("id:baidu", "id:geely"): {"partner", "joint venture: Jidu Auto", "joint venture: Jiyue venture of Geely and Baidu"},
+        ("id:didi", "id:xpeng"): {"partner"},
+        ("id:foxconn", "id:yulon"): {"partner", "joint venture: Foxtron"},  # through Yulon's HAITEC
+        ("id:huawei", "id:avatr"): {"partner"},
+        ("id:huawei", "id:baic"): {"partner", hima},
+        ("id:huawei", "id:chery"): {"partner", hima},
+        ("id:huawei", "id:jac"): {"partner", hima},
+        ("id:huawei", "id:saic"): {"partner", hima},
+        ("id:huawei", "id:seres"): {"partner", hima},
+        ("id:nvidia", "id:li-auto"): {"partner"},
+        ("id:nvidia", "id:mercedes-benz"): {"partner", "agreement: Partnership of Nvidia and Mercedes-Benz on DRIVE Orin"},
+        ("id:nvidia", "id:zeekr"): {"partner"},
+        ("id:sony", "id:honda"): {"partner", "agreement: Memorandum between Sony and Honda, 4 March 2022"},
+    }
+    assert num(the(rows, techCompany="id:baidu", automaker="id:geely")["linkKinds"]) == 2
+
+
+def statement_without_source_violation(rows: list[Row]) -> None:
+    """Rule: no statement without a source, no claim without a kind."""
+    assert rows == []
+
+
+EXPECTATIONS: dict[str, Callable[[list[Row]], None]] = {
+    "xiaomi-beijing-plant": xiaomi_beijing_plant,
+    "plants-by-company": plants_by_company,
+    "investments-by-company": investments_by_company,
+    "products-made-where": products_made_where,
+    "facts-by-source": facts_by_source,
+    "entrants-by-route": entrants_by_route,
+    "joint-ventures": joint_ventures,
+    "cancelled-or-collapsed": cancelled_or_collapsed,
+    "investments-per-currency": investments_per_currency,
+    "announcements-timeline": announcements_timeline,
+    "partnerships": partnerships,
+    "statement-without-source-violation": statement_without_source_violation,
+}
+
+
+# -- the generated competency tests ----------------------------------------------
+
+
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_query_gives_the_answer_the_research_finds(name, shipped_kg):
+    assert name in EXPECTATIONS, f"queries/{name}.rq has no competency test: add it to EXPECTATIONS"
+    answer = answers.answer(queries.find(name), {}, kg=shipped_kg)
+    rows = rows_of(answer)
+    if not name.endswith("-violation"):
+        assert rows, f"{name} returned no rows"
+    EXPECTATIONS[name](rows)
+
+
+def test_every_expectation_has_its_query_file():
+    assert sorted(set(EXPECTATIONS) - set(QUERY_NAMES)) == []
+
+
+def test_the_folder_holds_the_competency_questions():
+    assert len(QUERY_NAMES) >= 12
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_query_file_has_a_header_with_title_question_and_answer(path):
+    query = queries.read_query_file(path)
+    assert query.title and query.question and query.answer
+    header = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+    assert header[0].startswith("# title:")
+    assert any(re.match(r"#\s*(param|parameters)\s*:", line) for line in header), "say '# parameters: none'"
+
+
+def _used_prefixes(text: str) -> set[str]:
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    body = re.sub(r'"[^"\n]*"', '""', body)  # string literals
+    body = re.sub(r"<[^>\s]*>", "<>", body)  # full IRIs
+    body = re.sub(r"(?im)^\s*PREFIX\s+[\w-]*:", "", body)
+    return set(re.findall(r"(?<![\w?$])([A-Za-z][\w-]*):(?=[A-Za-z_])", body))
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_query_file_declares_its_prefixes_and_orders_its_rows(path):
+    """A query runs on any SPARQL server: its PREFIX lines are in the file; ORDER BY makes the answer stable."""
+    text = path.read_text(encoding="utf-8")
+    declared = set(re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):", text))
+    assert _used_prefixes(text) - declared == set()
+    assert re.search(r"(?i)\bORDER\s+BY\b", text)
+    queries.check_syntax(queries.read_query_file(path))
+
+
+# -- what the answers add up to ---------------------------------------------------
+
+
+def test_per_currency_totals_add_up_the_itemised_investments(shipped_kg):
+    itemised = rows_of(answers.answer(queries.find("investments-by-company"), {}, kg=shipped_kg))
+    totals = rows_of(answers.answer(queries.find("investments-per-currency"), {}, kg=shipped_kg))
+    expected: dict[tuple[str, str], Decimal] = {}
+    for row in {(r["investor"], r["investment"], r["currency"], r["amount"]) for r in itemised}:
+        expected[row[0], row[2]] = expected.get((row[0], row[2]), Decimal(0)) + num(row[3])
+    assert {(r["investor"], r["currency"]): num(r["total"]) for r in totals} == expected
+
+
+def test_optional_parameters_narrow_the_answer(shipped_kg):
+    since = rows_of(answers.answer(queries.find("announcements-timeline"), {"since": "2024-01-01"}, kg=shipped_kg))
+    assert {r["date"][:4] for r in since} == {"2024", "2025"}
+    assert ("2024-01", "founded", "id:yinwang") in {(r["date"], r["event"], r["entity"]) for r in since}
+    xiaomi = rows_of(answers.answer(queries.find("investments-per-currency"), {"investor": "Xiaomi"}, kg=shipped_kg))
+    assert [(r["investor"], r["currency"], num(r["investments"])) for r in xiaomi] == [
+        ("id:xiaomi", "CNY", 4), ("id:xiaomi", "USD", 2)]
+
+
+def test_the_violation_check_finds_statements_without_a_source_and_claims_without_a_kind(tmp_path):
+    from kg.store import KnowledgeGraph
+
+    facts = tmp_path / "broken.trig"
+    facts.write_text("""\
+PREFIX claim: <https://w3id.org/techauto/claim/>
+PREFIX id: <https://w3id.org/techauto/id/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX src: <https://w3id.org/techauto/source/>
+PREFIX ta: <https://w3id.org/techauto/ontology#>
+src:report a ta:NewsArticle .
+claim:sourced a ta:Claim ; prov:wasDerivedFrom src:report ; ta:hasClaimKind ta:Plan .
+claim:unsourced a ta:Claim ; ta:hasClaimKind ta:Plan .
+claim:not-a-source a ta:Claim ; prov:wasDerivedFrom id:someone ; ta:hasClaimKind ta:Outcome .
+claim:kindless a ta:Claim ; prov:wasDerivedFrom src:report .
+claim:sourced { id:a rdfs:label "A"@en . }
+claim:unsourced { id:b rdfs:label "B"@en . }
+claim:not-a-source { id:c rdfs:label "C"@en . }
+claim:undescribed { id:d rdfs:label "D"@en . }
+claim:kindless { id:e rdfs:label "E"@en . }
+""", encoding="utf-8")
+    kg = KnowledgeGraph.load(fact_files=[facts])
+    rows = rows_of(answers.answer(queries.find("statement-without-source-violation"), {}, kg=kg))
+    assert [(r["problem"], r["claim"], r["subject"]) for r in rows] == [
+        ("claim without a kind", "claim:kindless", None),
+        ("statement whose claim has no source", "claim:not-a-source", "id:c"),
+        ("statement whose claim has no source", "claim:undescribed", "id:d"),
+        ("statement whose claim has no source", "claim:unsourced", "id:b"),
+    ]
+
+
+# -- the installed command ---------------------------------------------------------
+
+
+def test_kg_query_list_shows_every_title():
+    done = run_kg("query", "--list")
+    assert (done.returncode, done.stderr) == (0, "")
+    listed = done.stdout
+    for path in QUERY_FILES:
+        query = queries.read_query_file(path)
+        assert re.search(rf"^{re.escape(query.name)}\s+{re.escape(query.title)}$", listed, re.M), query.name
+
+
+def test_a_parameter_narrows_the_json_answer_to_one_investor():
+    done = run_kg("query", "investments-by-company", "--param", "investor=xiaomi", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["head"]["vars"][:2] == ["investor", "investment"]
+    bindings = document["results"]["bindings"]
+    assert len(bindings) == 6
+    assert {b["investor"]["value"] for b in bindings} == {str(ID["xiaomi"])}
+    usd = [b for b in bindings if b["investment"]["value"] == str(ID["xiaomi-car-investment-commitment"])]
+    assert [(b["amount"]["value"], b["currency"]["value"], b["duration"]["value"]) for b in usd] == [
+        ("10000000000.0", "USD", "P10Y")]
+
+
+def test_an_injection_attempt_is_resolved_as_a_name_never_pasted():
+    done = run_kg("query", "investments-by-company", "--param", "investor=xiaomi> } UNION { ?s ?p ?o")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "kg query: error: --param investor=xiaomi> } UNION { ?s ?p ?o: unknown entity 'xiaomi> } UNION { ?s ?p ?o'"
+    ]
+
+
+def test_an_unknown_query_exits_2_listing_the_known_ones():
+    done = run_kg("query", "nosuchquery")
+    assert done.returncode == 2
+    assert len(done.stderr.splitlines()) == 1
+    assert "unknown query 'nosuchquery'" in done.stderr
+    assert all(name in done.stderr for name in QUERY_NAMES)
+
+
+HEADER = "# title: t\n# question: q\n# parameters: none\n# answer: a\nPREFIX ta: <https://w3id.org/techauto/ontology#>\n"
+
+
+def test_a_sparql_syntax_error_names_file_line_and_column(tmp_path):
+    path = tmp_path / "broken.rq"
+    path.write_text(HEADER + "SELECT ?s\nWHERE { ?s ta:amount ?o . FILTER( }\n", encoding="utf-8")
+    done = run_kg("query", path)
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert re.fullmatch(rf"kg query: error: {re.escape(str(path))}:7:\d+: SPARQL syntax error: .+", line), line
+
+
+def test_a_query_file_without_header_exits_2(tmp_path):
+    path = tmp_path / "bare.rq"
+    path.write_text("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s\n", encoding="utf-8")
+    done = run_kg("query", path)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"kg query: error: {path}:1: query header lacks # title:, # question:, # answer:"]
+
+
+def test_a_param_without_equals_sign_exits_2():
+    done = run_kg("query", "investments-by-company", "--param", "investor")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == ["kg query: error: --param 'investor': expected KEY=VALUE"]
+
+
+def test_the_violation_check_returns_no_rows_and_exits_0():
+    done = run_kg("query", "statement-without-source-violation", "--format", "json")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout)["results"]["bindings"] == []

@@ -1,0 +1,193 @@
+"""`kg import`: facts from a CSV become sourced claims in canonical TriG, or nothing at all."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from conftest import TESTS_DIR, run_kg
+from rdflib import Dataset, Literal
+from rdflib.namespace import PROV, RDF, RDFS, XSD
+
+from kg import importer, resources, validation
+from kg.datafiles import is_canonical
+from kg.namespaces import CLAIM, ID, SRC, TA
+from kg.store import KnowledgeGraph
+
+CSV_DIR = TESTS_DIR / "import"
+
+
+def _import(csv_name: str, output: Path, *extra: str):
+    return run_kg("import", CSV_DIR / csv_name, "--output", output, *extra)
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> tuple[Path, object]:
+    output = tmp_path_factory.mktemp("import") / "example-motors.trig"
+    done = _import("good.csv", output)
+    return output, done
+
+
+@pytest.fixture(scope="module")
+def dataset(imported) -> Dataset:
+    output, _ = imported
+    data = Dataset()
+    data.parse(output, format="trig")
+    return data
+
+
+def test_good_csv_is_written_as_canonical_trig(imported):
+    output, done = imported
+    assert done.returncode == 0, done.stderr
+    assert output.is_file()
+    assert is_canonical(output)
+    assert f"wrote {output}: 4 claims" in done.stdout
+    assert "conforms" in done.stdout
+
+
+def test_each_claim_has_its_source_date_kind_and_confidence(dataset):
+    plan = CLAIM["example-motors-plant-plan"]
+    assert (plan, RDF.type, TA.Claim) in dataset
+    assert set(dataset.objects(plan, PROV.wasDerivedFrom)) == {SRC["example-report"]}
+    assert dataset.value(plan, TA.statedOn) == Literal(datetime.date(2025, 3, 15))
+    assert dataset.value(plan, TA.hasClaimKind) == TA.Plan
+    assert dataset.value(plan, TA.hasConfidence) == TA.HighConfidence
+    assert str(dataset.value(plan, TA.locator)) == "page 7"
+    assert str(dataset.value(plan, TA.note)) == "Capacity reported as a round figure."
+    outcome = CLAIM["example-motors-plant-start"]
+    assert dataset.value(outcome, TA.hasClaimKind) == TA.Outcome
+    # rows without a claim key are grouped by source, date and locator
+    funding = CLAIM["example-report-2025-03-15-page-9"]
+    assert dataset.value(funding, TA.hasConfidence) == TA.LowConfidence
+
+
+def test_statements_are_in_their_claims_named_graph_with_converted_values(dataset):
+    plant = ID["example-motors-plant"]
+    plan = dataset.graph(CLAIM["example-motors-plant-plan"])
+    assert (plant, RDF.type, TA.ManufacturingPlant) in plan
+    assert (plant, TA.plannedAnnualCapacity, Literal(120000)) in plan
+    assert (plant, TA.plannedProductionStart, Literal("2026", datatype=XSD.gYear)) in plan
+    assert (plant, RDFS.label, Literal("usine Example Motors", lang="fr")) in plan
+    assert (plant, TA.isOperatedBy, ID["example-motors"]) in plan
+    funding = dataset.graph(CLAIM["example-report-2025-03-15-page-9"])
+    commitment = ID["example-motors-commitment"]
+    assert funding.value(commitment, TA.amount) == Literal("2500000000.0", datatype=XSD.decimal)
+    assert funding.value(commitment, TA.currency) == Literal("CNY")
+    assert funding.value(commitment, TA.duration) == Literal("P5Y", datatype=XSD.duration)
+    assert funding.value(commitment, TA.announcedOn) == Literal("2025-03", datatype=XSD.gYearMonth)
+    assert funding.value(commitment, TA.hasInvestmentKind) == TA.FundingCommitment
+    start = dataset.graph(CLAIM["example-motors-plant-start"])
+    assert start.value(plant, TA.productionStart) == Literal(datetime.date(2026, 5, 1))
+
+
+def test_new_source_is_described_in_the_default_graph(dataset):
+    source = SRC["example-report"]
+    assert (source, RDF.type, TA.SourceDocument) in dataset
+    assert str(dataset.value(source, RDFS.label)).startswith("Example Motors annual report for 2025")
+    assert str(dataset.value(source, TA.webLocation)) == "https://www.example.com/reports/2025"
+    assert str(dataset.value(source, TA.publisherName)) == "example.com"
+
+
+def test_shipped_graph_with_the_imported_file_conforms(imported):
+    output, _ = imported
+    kg = KnowledgeGraph.load(extra_files=[output])
+    report = validation.validate(kg)
+    assert report.conforms, validation.render_text(report, [], kg)
+    assert ID["example-motors-plant"] in kg.entity_sources()
+
+
+def test_dry_run_prints_the_same_trig_and_writes_nothing(imported, tmp_path):
+    output, _ = imported
+    elsewhere = tmp_path / "dry.trig"
+    done = _import("good.csv", elsewhere, "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == output.read_text(encoding="utf-8")
+    assert "nothing written" in done.stderr
+    assert not elsewhere.exists()
+
+
+def test_template_imports_cleanly(tmp_path):
+    done = _import("template.csv", tmp_path / "template.trig", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "claim:example-cars-plant-plan {" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("csv_name", "where", "reason"),
+    [
+        ("bad-unknown-property.csv", "4: column property:", "unknown property 'plannedCapacity'"),
+        ("bad-date.csv", "3: column stated_on:", "bad date '15/03/2025'"),
+        ("bad-missing-source.csv", "3: column source:", "missing source"),
+        ("bad-currency.csv", "6: column unit:", "unknown currency 'RMB'"),
+    ],
+)
+def test_bad_row_is_named_by_line_and_column_and_nothing_is_written(tmp_path, csv_name, where, reason):
+    output = tmp_path / "out.trig"
+    done = _import(csv_name, output)
+    assert done.returncode == 2
+    path = CSV_DIR / csv_name
+    assert f"{path}:{where} {reason}" in done.stderr
+    assert done.stderr.strip().splitlines()[-1].endswith("nothing written")
+    assert not output.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_every_bad_row_is_reported_at_once(tmp_path):
+    output = tmp_path / "out.trig"
+    done = _import("bad-many.csv", output)
+    assert done.returncode == 2
+    path = CSV_DIR / "bad-many.csv"
+    lines = [ln for ln in done.stderr.splitlines() if ln.startswith(f"{path}:")]
+    expected = [
+        "2: column value: unknown class 'TechCompany'",
+        "3: column source: missing source",
+        "4: column stated_on: bad date '2025-02-30'",
+        "5: column value: 'about 120000' is not an xsd:integer",
+        "6: column property: unknown property 'plannedCapacity'",
+        "7: column value: id:china is a ta:Country, not a ta:Organization",
+        "8: column subject: new entity id:example-motors-investment has no type row",
+        "8: column unit: unknown currency 'RMB'",
+        "8: column source_label: new source src:new-report needs a source_label",
+    ]
+    assert len(lines) == len(expected), done.stderr
+    for line, want in zip(lines, expected):
+        assert line.startswith(f"{path}:{want}"), (line, want)
+    assert "9 errors in 7 rows; nothing written" in done.stderr
+    assert not output.exists()
+
+
+def test_csv_that_breaks_the_shapes_exits_1_and_writes_nothing(tmp_path):
+    output = tmp_path / "out.trig"
+    done = _import("nonconforming.csv", output)
+    assert done.returncode == 1
+    assert "Investment has no ta:currency." in done.stderr
+    assert "does not conform" in done.stderr
+    assert not output.exists()
+
+
+def test_shipped_facts_files_are_not_overwritten(tmp_path):
+    target = resources.facts_dir() / "places.trig"
+    before = target.read_bytes()
+    done = run_kg("import", CSV_DIR / "good.csv", "--output", target)
+    assert done.returncode == 2
+    assert "shipped facts file" in done.stderr
+    assert target.read_bytes() == before
+
+
+def test_default_output_is_the_imported_folder_of_the_installed_facts():
+    assert importer.default_output(Path("some/where/example-motors.csv")) == (
+        resources.facts_dir() / "imported" / "example-motors.trig"
+    )
+
+
+def test_values_are_converted_by_the_property_range(shipped_kg):
+    vocabulary = importer.Vocabulary(shipped_kg)
+    assert vocabulary.datatypes(TA.plannedAnnualCapacity) == (XSD.integer,)
+    assert set(vocabulary.datatypes(TA.announcedOn)) == {XSD.date, XSD.gYearMonth, XSD.gYear}
+    assert importer.convert_literal("51.5", (XSD.decimal,)) == Literal("51.5", datatype=XSD.decimal)
+    assert importer.convert_literal("2024", (XSD.date, XSD.gYear)) == Literal("2024", datatype=XSD.gYear)
+    for text, datatypes in [("1e9", (XSD.decimal,)), ("10 years", (XSD.duration,)), ("0", (XSD.positiveInteger,)),
+                            ("2024-13", (XSD.gYearMonth,)), ("300,000", (XSD.integer,))]:
+        with pytest.raises(ValueError):
+            importer.convert_literal(text, datatypes)
