@@ -92,8 +92,8 @@ def test_french_label_finds_the_same_entity_as_the_identifier(plant_json):
 
 def test_french_label_of_a_city_resolves(shipped_kg):
     assert shipped_kg.resolve("Pékin") == ID.beijing
-    assert explain.find_entity(shipped_kg, "pékin") == ID.beijing
-    assert explain.find_entity(shipped_kg, "Xiaomi Beijing plant") == ID["xiaomi-beijing-plant"]
+    assert shipped_kg.resolve("pékin") == ID.beijing
+    assert shipped_kg.resolve("Xiaomi Beijing plant") == ID["xiaomi-beijing-plant"]
 
 
 def test_plant_shows_plans_and_outcomes_side_by_side():
