@@ -1,0 +1,214 @@
+"""Pictures of the network: PNG and SVG through matplotlib, or the interactive HTML view.
+
+matplotlib is an optional dependency (the ``draw`` extra) and is imported only when a
+PNG or SVG is drawn; the figure is rendered with the Agg canvas into memory, then
+written atomically. Layouts are seeded, so the same graph gives the same picture.
+"""
+
+from __future__ import annotations
+
+import math
+from io import BytesIO
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.files import atomic_write
+
+SUFFIXES = (".png", ".svg", ".html")
+SEED = 42
+SPRING_LIMIT = 500
+"""networkx's spring layout needs scipy from 500 nodes; bigger graphs are split first."""
+EDGE_LABEL_LIMIT = 60
+NODE_LABEL_LIMIT = 1000
+PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#e7ba52",
+    "#6b6ecf", "#b5cf6b", "#d6616b", "#ce6dbd", "#9edae5", "#c7c7c7", "#ffbb78", "#98df8a",
+    "#5254a3", "#8ca252", "#bd9e39", "#ad494a", "#a55194", "#e7969c", "#3182bd", "#e6550d",
+)
+"""Colours of the kinds: matplotlib's tab10, then tab20b and tab20 tones."""
+
+
+def check_suffix(path: Path | str) -> str:
+    """The output type of ``path`` (``png``, ``svg``, ``html``); InputError for others."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(f"-o {path}: unknown picture type {suffix or '(none)'!r} "
+                         f"(allowed: {', '.join(SUFFIXES)})")
+    return suffix[1:]
+
+
+def kind_colours(graph) -> dict[str, str]:
+    """A colour per kind of node, kinds in alphabetical order."""
+    kinds = sorted({kind for _, kind in graph.nodes(data="kind")})
+    return {kind: PALETTE[i % len(PALETTE)] for i, kind in enumerate(kinds)}
+
+
+# -- layout ------------------------------------------------------------------------
+
+
+def layout(graph) -> dict[str, tuple[float, float]]:
+    """Seeded positions of the nodes, roughly within [-1, 1] on both axes."""
+    from kg.analysis import undirected
+
+    return _positions(undirected(graph))
+
+
+def _positions(simple) -> dict:
+    """Connected components laid out one by one, then packed in rows, largest first."""
+    import networkx as nx
+
+    components = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(map(str, c))))
+    if len(components) == 1:
+        return _component_positions(simple)
+    positions, x, y, row_height = {}, 0.0, 0.0, 0.0
+    width = math.sqrt(len(simple)) * 1.2
+    for component in components:
+        side = math.sqrt(len(component))
+        if x > 0 and x + side > width:
+            x, y, row_height = 0.0, y - row_height, 0.0
+        inner = _component_positions(simple.subgraph(sorted(component, key=str)))
+        for node, (px, py) in inner.items():
+            positions[node] = (x + side * (px + 1) / 2, y - side * (1 - py) / 2)
+        x, row_height = x + side * 1.1, max(row_height, side * 1.1)
+    return _normalised(positions)
+
+
+def _component_positions(simple) -> dict:
+    """Spring layout of a connected graph, within [-1, 1]; from :data:`SPRING_LIMIT`
+    nodes on, its communities are laid out first, then each one inside its place."""
+    import networkx as nx
+
+    from kg.analysis import clusters
+
+    if len(simple) < SPRING_LIMIT:
+        return _normalised(nx.spring_layout(simple, seed=SEED))
+    groups = clusters(simple)
+    if len(groups) == 1:
+        return _normalised(nx.circular_layout(sorted(simple, key=str)))
+    index = {node: i for i, group in enumerate(groups) for node in group}
+    quotient = nx.Graph()
+    quotient.add_nodes_from(range(len(groups)))
+    quotient.add_edges_from((index[u], index[v]) for u, v in simple.edges() if index[u] != index[v])
+    centres = _positions(quotient)
+    spread = 0.6 / math.sqrt(len(groups))
+    positions = {}
+    for i, group in enumerate(groups):
+        radius = spread * math.sqrt(len(group) * len(groups) / len(simple))
+        for node, (px, py) in _positions(simple.subgraph(sorted(group, key=str))).items():
+            positions[node] = (centres[i][0] + radius * px, centres[i][1] + radius * py)
+    return _normalised(positions)
+
+
+def _normalised(positions: dict) -> dict:
+    """Positions shifted and scaled to fit [-1, 1] on the longer axis, aspect kept."""
+    if not positions:
+        return {}
+    xs = [p[0] for p in positions.values()]
+    ys = [p[1] for p in positions.values()]
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    half = max(max(xs) - min(xs), max(ys) - min(ys)) / 2 or 1.0
+    return {node: (float((x - cx) / half), float((y - cy) / half)) for node, (x, y) in positions.items()}
+
+
+# -- matplotlib pictures --------------------------------------------------------------------
+
+
+def _matplotlib():
+    try:
+        import matplotlib
+    except ImportError:
+        raise InputError("PNG/SVG drawing needs matplotlib: pip install 'techauto-kg[draw]'") from None
+    return matplotlib
+
+
+def render_image(graph, fmt: str, title: str = "") -> bytes:
+    """The network drawn as ``png`` or ``svg`` bytes."""
+    matplotlib = _matplotlib()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    n = max(len(graph), 1)
+    side = min(6 + 1.3 * math.sqrt(n), 40)
+    with matplotlib.rc_context({"svg.hashsalt": "techauto-kg", "svg.fonttype": "none"}):
+        figure = Figure(figsize=(side * 1.25, side), dpi=100)
+        FigureCanvasAgg(figure)
+        axes = figure.add_axes((0.01, 0.01, 0.78, 0.93))
+        axes.set_axis_off()
+        if title:
+            figure.suptitle(title, fontsize=14)
+        _draw_network(axes, graph, layout(graph))
+        _draw_legend(figure, axes, graph)
+        buffer = BytesIO()
+        metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+        figure.savefig(buffer, format=fmt, metadata=metadata, facecolor="white")
+    return buffer.getvalue()
+
+
+def _draw_network(axes, graph, pos) -> None:
+    from matplotlib.collections import LineCollection
+
+    colours = kind_colours(graph)
+    segments = [(pos[u], pos[v]) for u, v in graph.edges()]
+    axes.add_collection(LineCollection(segments, colors="#999999", linewidths=0.8, zorder=1))
+    few = graph.number_of_edges() < EDGE_LABEL_LIMIT
+    if few:
+        _draw_edge_details(axes, graph, pos)
+    size = 300 if len(graph) < 100 else max(20, 3000 / math.sqrt(len(graph)))
+    for kind, colour in colours.items():
+        nodes = [n for n, k in graph.nodes(data="kind") if k == kind]
+        axes.scatter([pos[n][0] for n in nodes], [pos[n][1] for n in nodes], s=size, c=colour,
+                     edgecolors="white", linewidths=0.8, zorder=2, label=kind)
+    if len(graph) <= NODE_LABEL_LIMIT:
+        font = 9 if len(graph) < 100 else 7
+        for node, label in graph.nodes(data="label"):
+            axes.annotate(label, pos[node], xytext=(0, 7), textcoords="offset points", ha="center",
+                          fontsize=font, zorder=3)
+    axes.autoscale_view()
+    axes.margins(0.12)
+
+
+def _draw_edge_details(axes, graph, pos) -> None:
+    """Arrowheads and property labels (for graphs with few edges)."""
+    labels = {}
+    for u, v, data in graph.edges(data=True):
+        axes.annotate("", xy=pos[v], xytext=pos[u], zorder=1,
+                      arrowprops={"arrowstyle": "-|>", "color": "#777777", "shrinkA": 9, "shrinkB": 9})
+        labels.setdefault((u, v), []).append(data["property"])
+    for (u, v), names in labels.items():
+        middle = ((pos[u][0] + pos[v][0]) / 2, (pos[u][1] + pos[v][1]) / 2)
+        axes.annotate(", ".join(names), middle, ha="center", va="center", fontsize=7, color="#444444",
+                      zorder=3, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+
+
+def _draw_legend(figure, axes, graph) -> None:
+    handles, labels = axes.get_legend_handles_labels()
+    legend = figure.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.8, 0.94), title="kind",
+                           frameon=False, fontsize=11)
+    for handle in legend.legend_handles:
+        handle.set_sizes([80])
+
+
+# -- writing files -------------------------------------------------------------------
+
+
+def draw(kg, graph, path: Path | str, title: str = "") -> Path:
+    """Write a picture of ``graph`` to ``path``; its suffix picks PNG, SVG or HTML."""
+    fmt = check_suffix(path)
+    if fmt == "html":
+        from kg.html_view import render_html
+
+        return atomic_write(path, render_html(kg, graph, title or "techauto-kg"))
+    return atomic_write(path, render_image(graph, fmt, title))
+
+
+def draw_neighbourhood(kg, entity_iri, radius: int, path: Path | str) -> Path:
+    """Write a picture of the entities within ``radius`` steps of ``entity_iri``."""
+    from kg.analysis import ego, node_of
+    from kg.network import to_networkx
+
+    check_suffix(path)
+    graph = to_networkx(kg)
+    center = node_of(kg, graph, str(entity_iri))
+    title = f"{graph.nodes[center]['label']} and its neighbourhood (radius {radius})"
+    return draw(kg, ego(graph, center, radius), path, title)
