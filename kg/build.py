@@ -10,7 +10,7 @@ from rdflib.namespace import RDF
 
 from kg import export
 from kg.files import atomic_write, ensure_dir
-from kg.namespaces import ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, TA
+from kg.namespaces import ID, ONTOLOGY_GRAPH, TA
 from kg.store import KnowledgeGraph
 
 HEADLINE_QUERY = "xiaomi-beijing-plant"
@@ -33,6 +33,7 @@ class BuildResult:
     headline: str
     written: list[Path] = field(default_factory=list)
     reasoning_errors: list[str] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)
 
 
 def _entities_per_class(kg: KnowledgeGraph) -> list[tuple[str, int]]:
@@ -44,6 +45,19 @@ def _entities_per_class(kg: KnowledgeGraph) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
+def _violation_checks(kg: KnowledgeGraph) -> list[str]:
+    """The ``-violation`` queries that return rows, each with its row count."""
+    from kg import answers, queries
+
+    failed = []
+    for query in queries.catalogue().values():
+        if query.is_violation_check:
+            rows = answers.answer(query, {}, kg=kg).rows
+            if rows:
+                failed.append(f"{query.name}: {len(rows)} rows ({query.title})")
+    return failed
+
+
 def _headline(kg: KnowledgeGraph) -> str:
     from kg import answers, queries
 
@@ -53,18 +67,16 @@ def _headline(kg: KnowledgeGraph) -> str:
 
 def build(outdir: Path, draw: bool = True) -> BuildResult:
     """Run the whole pipeline and write the exports into ``outdir``."""
-    from kg import reasoning, validation
+    from kg import validation
 
     outdir = ensure_dir(outdir)
     kg = KnowledgeGraph.load()
     asserted = len(kg.asserted())
-    result = reasoning.reason(kg.union(), kg.graph(ONTOLOGY_GRAPH))
     report = validation.validate(kg)
     conflicts = validation.conflicts(kg)
+    violations = _violation_checks(kg)
     headline = _headline(kg)
-    inferred_graph = kg.graph(INFERRED_GRAPH)
-    for triple in result.inferred:
-        inferred_graph.add(triple)
+    result = kg.reason()
     written = []
     for name, options in OUTPUTS.items():
         written.append(atomic_write(outdir / name, export.serialize(kg, options["fmt"], options.get("inferred", False))))
@@ -77,8 +89,8 @@ def build(outdir: Path, draw: bool = True) -> BuildResult:
         "claims": len(kg.claim_graphs()),
     }
     return BuildResult(
-        counts, _entities_per_class(kg), report.conforms and result.consistent,
-        _verdict(report, conflicts), headline, written, result.errors,
+        counts, _entities_per_class(kg), report.conforms and result.consistent and not violations,
+        _verdict(report, conflicts), headline, written, result.errors, violations,
     )
 
 
@@ -110,6 +122,7 @@ def render_summary(result: BuildResult) -> str:
         lines.append("Reasoning found inconsistencies:")
         lines += [f"  {message}" for message in result.reasoning_errors]
     lines.append(f"Validation: {result.validation_summary}")
+    lines.append(f"Checks (-violation queries): {'; '.join(result.failed_checks) or 'none failed'}")
     lines.append("")
     lines.append("Xiaomi -> Beijing plant -> capacity -> funding:")
     lines.append(result.headline.rstrip())

@@ -9,6 +9,7 @@ re-typed copies of asserted literals), grouped by kind, and checked for inconsis
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import owlrl
@@ -101,24 +102,37 @@ def _disjointness_clashes(full: Graph) -> list[str]:
     return messages
 
 
-def _functional_clashes(full: Graph, schema: Graph) -> list[str]:
+def _value(term):
+    return term.toPython() if isinstance(term, Literal) else term
+
+
+def _from_separate_claims(subject, prop, found: set, claims: list[Graph]) -> bool:
+    """True when each claim states at most one of the values and together they state all:
+    a disagreement between sources (reported by ``kg validate``), not an inconsistency."""
+    stated = [{_value(o) for o in claim.objects(subject, prop)} for claim in claims]
+    return all(len(values) <= 1 for values in stated) and set().union(*stated) >= found
+
+
+def _functional_clashes(full: Graph, schema: Graph, claims: list[Graph]) -> list[str]:
     messages = []
     for prop in sorted(schema.subjects(RDF.type, OWL.FunctionalProperty)):
         values = defaultdict(set)
         for s, o in full.subject_objects(prop):
             if _is_instance(s):
-                values[s].add(o.toPython() if isinstance(o, Literal) else o)
+                values[s].add(_value(o))
         for subject, found in sorted(values.items()):
-            if len(found) > 1:
+            if len(found) > 1 and not _from_separate_claims(subject, prop, found, claims):
                 shown = ", ".join(sorted(str(v) for v in found))
                 messages.append(f"{subject} has {len(found)} values of functional property {prop}: {shown}")
     return messages
 
 
-def reason(graph: Graph, schema: Graph | None = None) -> ReasoningResult:
+def reason(graph: Graph, schema: Graph | None = None, claims: Iterable[Graph] = ()) -> ReasoningResult:
     """Run OWL RL over ``graph`` (ontology and facts together) and report what it added.
 
     ``schema`` is the ontology alone (used to classify inferences); by default ``graph``.
+    ``claims`` are the claims' graphs: two values of a functional property that come from
+    different claims are a conflict between sources, not an inconsistency.
     """
     schema = graph if schema is None else schema
     full, errors = _closure(graph)
@@ -130,10 +144,6 @@ def reason(graph: Graph, schema: Graph | None = None) -> ReasoningResult:
         inferred.add(triple)
         by_kind[_kind(triple, schema, graph)].append(triple)
     errors += [f"{thing} is a member of owl:Nothing" for thing in full.subjects(RDF.type, OWL.Nothing)]
-    errors += _disjointness_clashes(full) + _functional_clashes(full, schema)
+    errors += _disjointness_clashes(full) + _functional_clashes(full, schema, list(claims))
     return ReasoningResult(inferred, {k: v for k, v in by_kind.items() if v}, sorted(set(errors)))
 
-
-def infer(graph: Graph) -> Graph:
-    """Only the inferred triples of :func:`reason`, noise left out."""
-    return reason(graph).inferred

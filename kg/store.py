@@ -183,16 +183,20 @@ class KnowledgeGraph:
 
     # -- reasoning -------------------------------------------------------------
 
-    def reason(self) -> Graph:
-        """Run OWL RL; keep the new triples in ``kgg:inferred`` and return them."""
+    def reason(self):
+        """Run OWL RL over everything asserted; keep the new triples in ``kgg:inferred``.
+
+        Returns the :class:`kg.reasoning.ReasoningResult` (what was added, by kind, and
+        any inconsistency).
+        """
         from kg import reasoning
 
-        inferred = reasoning.infer(self.union())
         target = self.dataset.graph(INFERRED_GRAPH)
         target.remove((None, None, None))
-        for triple in inferred:
+        result = reasoning.reason(self.union(), self.graph(ONTOLOGY_GRAPH), self.claim_graphs())
+        for triple in result.inferred:
             target.add(triple)
-        return target
+        return result
 
     # -- entities --------------------------------------------------------------
 

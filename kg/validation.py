@@ -235,7 +235,7 @@ def render_text(report: ValidationReport, conflicts: list[Conflict], kg: Knowled
             for v in conflict.values:
                 sources = ", ".join(name(s) for s in v.sources) or "no source"
                 stated = f", stated on {v.stated_on}" if v.stated_on is not None else ""
-                lines.append(f"    {v.value} in {name(v.claim)} (from {sources}{stated})")
+                lines.append(f"    {name(v.value)} in {name(v.claim)} (from {sources}{stated})")
     verdict = "yes" if report.conforms else "no"
     lines.append(
         f"conforms: {verdict} ({report.violations} violations, {report.warnings} warnings, "

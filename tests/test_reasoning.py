@@ -36,7 +36,7 @@ def test_types_from_the_class_hierarchy(shipped_kg, reasoned_kg):
 
 
 def test_shipped_graph_is_consistent_and_free_of_axiomatic_noise(shipped_kg):
-    result = reasoning.reason(shipped_kg.union(), shipped_kg.graph(ONTOLOGY_GRAPH))
+    result = reasoning.reason(shipped_kg.union(), shipped_kg.graph(ONTOLOGY_GRAPH), shipped_kg.claim_graphs())
     assert result.errors == []
     assert len(result.inferred) > 300
     for s, p, o in result.inferred:
@@ -75,3 +75,17 @@ def test_kg_reason_reports_kinds_with_counts_and_examples():
     assert len(examples) == 3 and all(e[1].endswith("#locatedIn") for e in examples)
     table = run_kg("reason")
     assert "OWL RL added" in table.stdout and "consistent: yes" in table.stdout
+
+
+def test_sources_that_disagree_are_a_conflict_not_an_inconsistency(shipped_kg):
+    """prp-fp on the merged graph: two 2024 delivery counts from two claims are tolerated;
+    the same two counts inside one claim are an inconsistency."""
+    union, ontology = shipped_kg.union(), shipped_kg.graph(ONTOLOGY_GRAPH)
+    counts = {int(o) for o in union.objects(ID["xiaomi-deliveries-2024"], TA.vehicleCount)}
+    assert counts == {135000, 136000}
+    assert reasoning.reason(union, ontology, shipped_kg.claim_graphs()).errors == []
+    one_claim = Graph()
+    for count in counts:
+        one_claim.add((ID["xiaomi-deliveries-2024"], TA.vehicleCount, Literal(count)))
+    errors = reasoning.reason(union, ontology, [one_claim]).errors
+    assert any("xiaomi-deliveries-2024" in e and "vehicleCount" in e and "135000, 136000" in e for e in errors)

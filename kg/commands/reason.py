@@ -25,12 +25,10 @@ def _as_text(kg, triple) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg import reasoning
-    from kg.namespaces import ONTOLOGY_GRAPH
     from kg.store import KnowledgeGraph
 
     kg = KnowledgeGraph.load()
-    result = reasoning.reason(kg.union(), kg.graph(ONTOLOGY_GRAPH))
+    result = kg.reason()
     if args.format == "json":
         document = {
             "inferred": len(result.inferred),
