@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
+from rdflib import Literal
+
 from kg import provenance, queries, results
 from kg.store import KnowledgeGraph
 
@@ -23,8 +25,6 @@ class Answer:
     def render(self, fmt: str) -> str:
         columns, rows = list(self.columns), [list(r) for r in self.rows]
         if self.sources is not None:
-            from rdflib import Literal
-
             columns.append("sources")
             rows = [r + [Literal(s)] for r, s in zip(rows, self.sources)]
         nsm = self.kg.dataset.namespace_manager
@@ -32,15 +32,22 @@ class Answer:
 
 
 def answer(query: queries.QueryFile, given: dict[str, str], *, kg: KnowledgeGraph | None = None,
-           as_of: _dt.date | None = None, with_sources: bool = False) -> Answer:
-    """Run ``query`` on the shipped graph (or ``kg``), optionally as of a date."""
+           as_of: _dt.date | None = None, with_sources: bool = False, prepared=None) -> Answer:
+    """Run ``query`` on the shipped graph (or ``kg``), optionally as of a date.
+
+    ``prepared`` is the query already parsed (and checked) by :func:`kg.queries.check_syntax`;
+    without it the query's text is run. An ASK query answers one row, ``answer``.
+    """
     kg = kg if kg is not None else KnowledgeGraph.load()
     bound = queries.bindings(kg, query, given)
     if as_of is not None:
         kg = kg.as_of(as_of)
-    result = kg.query(query.text, bound)
-    columns = [str(v) for v in result.vars]
-    rows = [list(row) for row in result]
+    result = kg.query(prepared if prepared is not None else query.text, bound)
+    if result.type == "ASK":
+        columns, rows = ["answer"], [[Literal(result.askAnswer)]]
+    else:
+        columns = [str(v) for v in result.vars]
+        rows = [list(row) for row in result]
     meta = {"as_of": as_of.isoformat()} if as_of else {}
     sources = None
     if with_sources:

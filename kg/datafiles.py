@@ -26,7 +26,7 @@ def canonical_text(path: Path) -> str:
 
 def is_canonical(path: Path) -> bool:
     """True when the file's bytes are exactly its canonical form."""
-    return Path(path).read_text(encoding="utf-8") == canonical_text(path)
+    return loading.read_input(path) == canonical_text(path).encode("utf-8")
 
 
 def canonicalize(path: Path) -> None:

@@ -31,7 +31,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
-from kg import resources
+from kg import loading, resources
 from kg.errors import InputError, KgError
 from kg.namespaces import CLAIM, ID, ONTOLOGY_GRAPH, SH, SRC, TA, bind_prefixes
 from kg.store import KnowledgeGraph
@@ -294,14 +294,7 @@ class ImportResult:
 
 def read_rows(path: Path) -> list[Row]:
     """The CSV's records (header checked), blank records left out."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    text = loading.read_input(Path(path)).decode("utf-8-sig")  # exists, size limit, UTF-8
     reader = csv.reader(text.splitlines(keepends=True))
     try:
         header = next(reader)

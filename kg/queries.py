@@ -23,7 +23,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg import resources
+from kg import loading, resources
 from kg.errors import InputError
 
 HEADER_KEYS = ("title", "question", "answer")
@@ -81,12 +81,7 @@ def _parse_param(path: Path, number: int, spec: str) -> Param:
 def read_query_file(path: Path) -> QueryFile:
     """Read a ``.rq`` file and its header; a missing header field is an error."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such query file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read query file: {exc}") from None
+    text = loading.read_input(path).decode("utf-8")  # exists, within the size limit, UTF-8
     fields: dict[str, str] = {}
     params: list[Param] = []
     for number, line in _header_lines(text):
@@ -181,16 +176,13 @@ def bindings(kg, query: QueryFile, given: dict[str, str]) -> dict[str, URIRef | 
     return bound
 
 
-def check_syntax(query: QueryFile):
-    """Parse the query's text; a syntax error names the file, line and column."""
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql import prepareQuery
+def check_syntax(query: QueryFile, allow_network: bool = False):
+    """Parse the query's text and return it prepared; errors name the file (and line).
 
+    Updates are refused, and so are ``SERVICE`` and ``FROM`` unless ``allow_network``
+    (see :func:`kg.safety.prepare_query`).
+    """
+    from kg import safety
     from kg.namespaces import PREFIXES
 
-    try:
-        return prepareQuery(query.text, initNs=dict(PREFIXES))
-    except ParseException as exc:
-        raise InputError(f"{query.path}:{exc.lineno}:{exc.col}: SPARQL syntax error: {exc.msg}") from None
-    except Exception as exc:  # rdflib raises plain Exceptions for unknown prefixes etc.
-        raise InputError(f"{query.path}: SPARQL error: {str(exc).splitlines()[0]}") from None
+    return safety.prepare_query(query.text, str(query.path), PREFIXES, allow_network)

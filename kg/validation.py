@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -93,11 +94,16 @@ class Conflict:
 # -- validation --------------------------------------------------------------------------
 
 
-def load_shapes() -> Graph:
-    """The shipped shapes graph (every Turtle file of ``ontology/shapes``)."""
+def load_shapes(paths: Iterable[Path] | None = None, allow_network: bool = False) -> Graph:
+    """The shipped shapes graph (every Turtle file of ``ontology/shapes``), or the shapes
+    in ``paths``; a user's shapes get the same checks as a user's queries."""
+    from kg import safety
+
     shapes = Graph()
-    for path in resources.shapes_files():
+    for path in resources.shapes_files() if paths is None else paths:
         shapes += loading.read_graph(path)
+    if paths is not None:
+        safety.check_shapes(shapes, allow_network)
     return shapes
 
 
@@ -116,19 +122,23 @@ def data_graph(kg: KnowledgeGraph) -> Graph:
     return data
 
 
-def validate(kg: KnowledgeGraph, shapes: Graph | None = None) -> ValidationReport:
-    """Validate ``kg`` against ``shapes`` (default: the shipped shapes) with pySHACL."""
+def validate(kg: KnowledgeGraph, shapes: Graph | None = None, allow_network: bool = False) -> ValidationReport:
+    """Validate ``kg`` against ``shapes`` (default: the shipped shapes) with pySHACL, under
+    :func:`kg.safety.guard` (no network unless ``allow_network``, no other files)."""
     import pyshacl
 
-    _, results_graph, text = pyshacl.validate(
-        data_graph(kg),
-        shacl_graph=shapes if shapes is not None else load_shapes(),
-        ont_graph=kg.graph(ONTOLOGY_GRAPH),
-        inference="none",
-        advanced=True,
-        meta_shacl=False,
-        allow_warnings=True,
-    )
+    from kg import safety
+
+    with safety.guard(network=allow_network):
+        _, results_graph, text = pyshacl.validate(
+            data_graph(kg),
+            shacl_graph=shapes if shapes is not None else load_shapes(),
+            ont_graph=kg.graph(ONTOLOGY_GRAPH),
+            inference="none",
+            advanced=True,
+            meta_shacl=False,
+            allow_warnings=True,
+        )
     if not isinstance(results_graph, Graph):  # pySHACL could not run the shapes
         raise KgError(f"the shapes cannot be run: {' '.join(text.split())}")
     return parse_results(results_graph)

@@ -3,6 +3,10 @@
 Parameters are given as --param KEY=VALUE and bound safely. --list shows the shipped
 questions. --as-of DATE answers from what sources had said by that date;
 --with-sources adds the sources of each row.
+
+Only SELECT and ASK queries run. Updates are refused; so are SERVICE and FROM (they reach the
+network) unless --allow-network is given. A query stops after --timeout seconds (exit
+2) and returns at most --limit rows (the output says when it was capped).
 """
 
 from __future__ import annotations
@@ -18,6 +22,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     parser.add_argument("--as-of", metavar="DATE", help="only what sources had said by DATE (YYYY-MM-DD)")
     parser.add_argument("--with-sources", action="store_true", help="add each row's sources")
+    parser.add_argument("--timeout", type=_positive(float), default=30, metavar="SECONDS",
+                        help="stop a query that runs longer (default 30)")
+    parser.add_argument("--limit", type=_positive(int), default=10000, metavar="N",
+                        help="return at most N rows, saying so when capped (default 10000)")
+    parser.add_argument("--allow-network", action="store_true",
+                        help="allow SERVICE and FROM, which query or load remote graphs")
+
+
+def _positive(kind):
+    def convert(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+        return value
+
+    convert.__name__ = kind.__name__
+    return convert
 
 
 def _list() -> int:
@@ -47,14 +71,44 @@ def run(args: argparse.Namespace) -> int:
         return _list()
     if not args.query:
         raise InputError("give a query NAME or FILE, or --list")
-    from kg import answers, queries
+    from kg import queries
 
     query = queries.find(args.query)
-    queries.check_syntax(query)
+    prepared = queries.check_syntax(query, args.allow_network)
+    if prepared.algebra.name not in ("SelectQuery", "AskQuery"):
+        kind = prepared.algebra.name.removesuffix("Query").upper()
+        raise InputError(f"{query.path}: {kind} refused: only SELECT and ASK queries are answered")
     given = queries.parse_assignments(args.param)
     as_of = parse_date("--as-of", args.as_of) if args.as_of else None
-    answer = answers.answer(query, given, as_of=as_of, with_sources=args.with_sources)
+    answer = _answer(args, query, prepared, given, as_of)
+    capped = len(answer.rows) > args.limit
+    if capped:
+        answer.rows = answer.rows[: args.limit]
+        answer.sources = answer.sources and answer.sources[: args.limit]
+        answer.meta["capped_at"] = args.limit
     sys.stdout.write(answer.render(args.format))
+    if capped and args.format != "json":  # JSON says it with a "capped_at" member
+        print(f"(result capped at {args.limit} rows)", file=sys.stderr if args.format == "csv" else sys.stdout)
     if query.is_violation_check and answer.rows:
         return 1
     return 0
+
+
+def _answer(args: argparse.Namespace, query, prepared, given: dict, as_of):
+    """Run the prepared query, stopped after one row more than --limit, under the guard
+    (no network unless allowed, no files beyond kg's own) and the time limit."""
+    from kg import answers, safety
+    from kg.errors import InputError, KgError
+
+    if prepared.algebra.name == "SelectQuery":
+        prepared = safety.capped(prepared, args.limit + 1)
+    try:
+        with safety.guard(network=args.allow_network), safety.time_limit(args.timeout):
+            return answers.answer(query, given, as_of=as_of, with_sources=args.with_sources, prepared=prepared)
+    except safety.Timeout:
+        raise InputError(f"{query.path}: query timed out after {args.timeout:g} s") from None
+    except KgError:
+        raise
+    except Exception as exc:  # evaluating a stranger's query may fail in many ways
+        reason = safety.refusal(exc) or safety.first_line(exc)
+        raise InputError(f"{query.path}: query failed: {reason}") from None

@@ -1,0 +1,364 @@
+"""Hostile input: the corpus of tests/hostile/ through the installed kg, a listener on
+127.0.0.1 that must hear nothing, the guard, limits, and interrupted writes.
+
+``tests/hostile/manifest.csv`` lists each case: the file, the kg command (``{file}``
+stands for it), the expected exit code and a fragment of the expected message (on
+stderr for exit 2: one line, except that ``kg import`` first names each bad row as
+FILE:LINE; in the SHACL report for exit 1). ``{PORT}`` in a corpus file is the
+listener's port. Files too big or too deep to keep are written by :data:`GENERATED`.
+"""
+
+from __future__ import annotations
+
+import csv
+import http.server
+import re
+import shlex
+import signal
+import subprocess
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import TESTS_DIR, kg_executable, run_kg
+
+HOSTILE = TESTS_DIR / "hostile"
+RUN_TIMEOUT = 60
+PREFIX_LINE = "@prefix : <http://example.org/> .\n"
+GENERATED = {
+    "deep-brackets.ttl": lambda: PREFIX_LINE + ":a :b " + "[ :p " * 5000 + ":c" + " ]" * 5000 + " .\n",
+    "deep-collection.ttl": lambda: PREFIX_LINE + ":a :b " + "( " * 5000 + ":c" + " )" * 5000 + " .\n",
+    "deep-arrays.jsonld": lambda: '{"@id": "http://example.org/a", "http://example.org/p": '
+    + "[" * 5000 + "1" + "]" * 5000 + "}",
+    "huge-literal-unterminated.ttl": lambda: '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
+    '<http://example.org/a> rdfs:label "' + "A" * 8_000_000 + "\n",
+    "over-size-limit.nt": None,  # a sparse file of 51 MB: see _materialize
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One row of the manifest."""
+
+    file: str
+    command: str
+    expected_exit: int
+    fragment: str
+    note: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.command.split()[0]}:{self.file}"
+
+
+def _manifest() -> list[Case]:
+    with open(HOSTILE / "manifest.csv", newline="", encoding="utf-8") as handle:
+        return [Case(r["file"], r["command"], int(r["expected_exit"]), r["expected_message_fragment"], r["note"])
+                for r in csv.DictReader(handle)]
+
+
+CASES = _manifest()
+
+
+# -- the listener ------------------------------------------------------------------------
+
+
+class Listener:
+    """An HTTP server on 127.0.0.1 that records every connection it accepts."""
+
+    def __init__(self, answer: bytes = b"", content_type: str = "text/plain"):
+        heard = self.heard = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def handle(self):
+                heard.append(self.client_address)
+                super().handle()
+
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            do_POST = do_HEAD = do_GET
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def listener():
+    server = Listener()
+    yield server
+    server.close()
+
+
+# -- running the corpus ------------------------------------------------------------------
+
+
+def _materialize(case: Case, folder: Path, port: int) -> Path:
+    """Write the case's file into ``folder`` with ``{PORT}`` filled in; return its path."""
+    target = folder / case.file
+    if case.file == "over-size-limit.nt":
+        with open(target, "wb") as handle:
+            handle.truncate(51 * 2**20)
+    elif case.file in GENERATED:
+        target.write_text(GENERATED[case.file](), encoding="utf-8")
+    else:
+        target.write_bytes((HOSTILE / case.file).read_bytes().replace(b"{PORT}", str(port).encode()))
+    return target
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _run_case(case: Case, folder: Path, port: int):
+    folder.mkdir()
+    path = _materialize(case, folder, port)
+    before = _snapshot(folder)
+    args = [a.replace("{file}", str(path)) for a in shlex.split(case.command)]
+    started = time.monotonic()
+    done = run_kg(*args, cwd=folder, timeout=RUN_TIMEOUT)
+    return done, time.monotonic() - started, before, _snapshot(folder)
+
+
+@pytest.fixture(scope="module")
+def corpus_runs(listener, tmp_path_factory):
+    """Every case run once through the installed kg, eight at a time."""
+    base = tmp_path_factory.mktemp("hostile")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = {c.id: pool.submit(_run_case, c, base / f"{i:02d}", listener.port) for i, c in enumerate(CASES)}
+        return {key: future.result() for key, future in futures.items()}
+
+
+def test_the_corpus_is_large_varied_and_complete():
+    assert len(CASES) >= 40
+    assert len({c.id for c in CASES}) == len(CASES)
+    used = {c.file for c in CASES} | {p.name for p in HOSTILE.glob("shapes-*.ttl")}
+    kept = {p.name for p in HOSTILE.iterdir()} - {"manifest.csv"}
+    assert kept - used == set(), "corpus files not in the manifest"
+    assert {c.file for c in CASES} - kept == set(GENERATED)
+    assert {c.command.split()[0] for c in CASES} >= {"validate", "query", "fmt", "analyze", "import"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_hostile_input_is_refused_in_one_line(case, corpus_runs):
+    done, elapsed, before, after = corpus_runs[case.id]
+    assert done.returncode == case.expected_exit, (done.stdout[-500:], done.stderr[-500:])
+    assert "Traceback" not in done.stderr
+    if case.expected_exit == 2:
+        assert done.stdout == ""
+        *rows, last = done.stderr.splitlines()
+        assert last.startswith(f"kg {case.command.split()[0]}: error: ")
+        assert case.fragment in done.stderr
+        if case.command.startswith("import"):  # kg import names each bad row before its verdict
+            assert all(re.match(rf".*{re.escape(case.file)}:\d+: ", row) for row in rows), rows
+        else:
+            assert rows == []
+    else:
+        assert done.stderr == ""
+        assert case.fragment in done.stdout
+    assert elapsed < RUN_TIMEOUT
+    assert after == before, "the run left or changed a file"
+
+
+def test_the_listener_heard_nothing_from_the_corpus(corpus_runs, listener):
+    assert listener.heard == []
+    urllib.request.urlopen(f"http://127.0.0.1:{listener.port}/alive", timeout=5).read()
+    assert len(listener.heard) == 1  # it was listening all along
+
+
+def test_allow_network_lets_service_through(tmp_path):
+    empty = b'{"head": {"vars": ["s"]}, "results": {"bindings": []}}'
+    server = Listener(empty, "application/sparql-results+json")
+    try:
+        query = tmp_path / "service.rq"
+        query.write_bytes((HOSTILE / "query-service.rq").read_bytes().replace(b"{PORT}", str(server.port).encode()))
+        done = run_kg("query", query, "--allow-network", timeout=RUN_TIMEOUT)
+    finally:
+        server.close()
+    assert done.returncode == 0, done.stderr
+    assert len(server.heard) == 1
+
+
+# -- limits ------------------------------------------------------------------------------
+
+HEADER = "# title: t\n# question: q\n# answer: a\n# parameters: none\n"
+
+
+@pytest.fixture
+def many_rows(tmp_path) -> Path:
+    path = tmp_path / "many.rq"
+    path.write_text(HEADER + "SELECT ?s ?o WHERE { ?s rdfs:label ?o }\n", encoding="utf-8")
+    return path
+
+
+def test_the_result_cap_is_stated_in_each_format(many_rows):
+    table = run_kg("query", many_rows, "--limit", "3")
+    assert table.returncode == 0
+    lines = table.stdout.splitlines()
+    assert len(lines) == 2 + 3 + 1 and lines[-1] == "(result capped at 3 rows)"
+    csv_run = run_kg("query", many_rows, "--limit", "2", "--format", "csv")
+    assert len(csv_run.stdout.splitlines()) == 3 and csv_run.stderr == "(result capped at 2 rows)\n"
+    import json
+
+    document = json.loads(run_kg("query", many_rows, "--limit", "1", "--format", "json").stdout)
+    assert document["capped_at"] == 1 and len(document["results"]["bindings"]) == 1
+    uncapped = run_kg("query", many_rows, "--limit", "100000")
+    assert "capped" not in uncapped.stdout + uncapped.stderr
+
+
+@pytest.mark.parametrize("option", ["--timeout=0", "--timeout=soon", "--limit=-1", "--limit=lots"])
+def test_bad_limits_are_refused(option, many_rows):
+    done = run_kg("query", many_rows, option)
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1
+    assert "expected a positive number" in done.stderr
+
+
+def test_a_time_limit_leaves_the_process_healthy(shipped_kg):
+    from kg import safety
+
+    previous = signal.getsignal(signal.SIGALRM)
+    with pytest.raises(safety.Timeout):
+        with safety.time_limit(0.2):
+            while True:
+                try:
+                    time.sleep(0.01)
+                except Exception:  # a library that swallows errors cannot swallow the timeout
+                    pass
+    assert signal.getsignal(signal.SIGALRM) is previous
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert len(list(shipped_kg.query("SELECT * WHERE { ?s ?p ?o } LIMIT 3"))) == 3
+
+
+# -- the guard ---------------------------------------------------------------------------
+
+
+def test_the_guard_refuses_network_files_writes_and_programs(tmp_path, listener):
+    from kg import safety
+
+    heard = len(listener.heard)
+    allowed = tmp_path / "allowed.txt"
+    allowed.write_text("ok")
+    with safety.guard(readable=[allowed], writable=[tmp_path / "out"]):
+        assert allowed.read_text() == "ok"
+        (tmp_path / "out").mkdir()
+        (tmp_path / "out" / "written.txt").write_text("ok")
+        for attempt in (
+            lambda: urllib.request.urlopen(f"http://127.0.0.1:{listener.port}/", timeout=5),
+            lambda: Path("/etc/passwd").read_text(),
+            lambda: (tmp_path / "elsewhere.txt").write_text("no"),
+            lambda: subprocess.run(["true"]),
+        ):
+            with pytest.raises(safety.Refused):
+                attempt()
+    assert len(listener.heard) == heard
+    assert not (tmp_path / "elsewhere.txt").exists()
+    assert Path("/etc/passwd").read_text()  # the guard is off again
+
+
+def test_the_guard_stops_rdflib_fetching_a_context(listener):
+    from rdflib import Graph
+
+    from kg import safety
+
+    heard = len(listener.heard)
+    document = f'{{"@context": "http://127.0.0.1:{listener.port}/c.jsonld", "@id": "http://example.org/a"}}'
+    with pytest.raises(Exception) as caught:
+        with safety.guard():
+            Graph().parse(data=document, format="json-ld")
+    assert safety.refusal(caught.value) is not None
+    assert len(listener.heard) == heard
+
+
+# -- shapes with SPARQL ------------------------------------------------------------------
+
+
+def _shapes(name: str, port: int):
+    from rdflib import Graph
+
+    text = (HOSTILE / name).read_text(encoding="utf-8").replace("{PORT}", str(port))
+    return Graph().parse(data=text, format="turtle")
+
+
+@pytest.mark.parametrize("name, fragment", [
+    ("shapes-service.ttl", "SERVICE <http://127.0.0.1:"),
+    ("shapes-ask-service.ttl", "sh:ask: SERVICE <http://127.0.0.1:"),
+    ("shapes-from.ttl", "FROM <http://127.0.0.1:"),
+    ("shapes-update.ttl", "LOAD refused"),
+])
+def test_user_shapes_get_the_query_checks(name, fragment, listener):
+    from kg import safety
+    from kg.errors import InputError
+
+    with pytest.raises(InputError, match="refused") as caught:
+        safety.check_shapes(_shapes(name, listener.port))
+    assert fragment in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_clean_user_shapes_pass_the_checks(listener):
+    from kg import safety
+
+    safety.check_shapes(_shapes("shapes-clean.ttl", listener.port))
+
+
+def test_pyshacl_under_the_guard_does_not_reach_the_listener(listener, shipped_kg):
+    import pyshacl
+
+    from kg import safety
+    from kg.namespaces import ONTOLOGY_GRAPH
+
+    heard = len(listener.heard)
+    with safety.guard():
+        try:
+            pyshacl.validate(shipped_kg.graph(ONTOLOGY_GRAPH), shacl_graph=_shapes("shapes-service.ttl", listener.port),
+                             advanced=True, allow_warnings=True)
+        except Exception as exc:  # pySHACL may report the refusal as its own error
+            assert "refused" in str(exc) or safety.refusal(exc) is not None
+    assert len(listener.heard) == heard
+
+
+# -- interrupted writes ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def new_export() -> bytes:
+    done = subprocess.run([kg_executable(), "export", "--inferred"], capture_output=True, timeout=RUN_TIMEOUT)
+    assert done.returncode == 0
+    return done.stdout
+
+
+@pytest.mark.parametrize("sig, delays", [(signal.SIGINT, (0.6, 2.2, 3.4)), (signal.SIGKILL, (2.8,))],
+                         ids=["SIGINT", "SIGKILL"])
+def test_an_interrupted_export_leaves_the_old_file_or_the_new_one(sig, delays, tmp_path, new_export):
+    old = b"# the previous export\n"
+    target = tmp_path / "graph.ttl"
+    for delay in delays:
+        target.write_bytes(old)
+        process = subprocess.Popen([kg_executable(), "export", "--inferred", "-o", str(target)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(delay)
+        process.send_signal(sig)
+        _, stderr = process.communicate(timeout=RUN_TIMEOUT)
+        assert target.read_bytes() in (old, new_export), f"partial file after {delay} s"
+        if sig == signal.SIGINT:
+            assert process.returncode in (0, 130), stderr
+            assert b"Traceback" not in stderr
+            assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl"], "temporary file left behind"
+        for stray in tmp_path.glob(".graph.ttl.*.tmp"):
+            stray.unlink()
