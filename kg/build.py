@@ -100,18 +100,16 @@ def _verdict(report, conflicts) -> str:
 
 
 def _pictures(kg: KnowledgeGraph, outdir: Path) -> list[Path]:
-    """Xiaomi's neighbourhood: interactive HTML always, PNG when matplotlib is there."""
+    """Xiaomi's neighbourhood: interactive HTML always, PNG when matplotlib is installed."""
+    from importlib.util import find_spec
+
     from kg import drawing
 
-    written = []
-    for suffix in (".html", ".png"):
-        path = outdir / f"xiaomi-neighbourhood{suffix}"
-        try:
-            drawing.draw_neighbourhood(kg, NEIGHBOURHOOD_OF, 1, path)
-        except ImportError:
-            continue
-        written.append(path)
-    return written
+    suffixes = (".html", ".png") if find_spec("matplotlib") else (".html",)
+    return [
+        drawing.draw_neighbourhood(kg, NEIGHBOURHOOD_OF, 1, outdir / f"xiaomi-neighbourhood{suffix}")
+        for suffix in suffixes
+    ]
 
 
 def render_summary(result: BuildResult) -> str:

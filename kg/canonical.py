@@ -11,6 +11,7 @@ from __future__ import annotations
 from rdflib import BNode, Dataset, Graph, URIRef
 
 from kg.namespaces import bind_prefixes
+from kg.store import merged
 
 
 def _serialize(graph: Graph, prefixes: dict[str, str] | None = None) -> tuple[dict, str]:
@@ -45,10 +46,7 @@ def turtle(graph: Graph) -> str:
 
 def trig(dataset: Dataset) -> str:
     """Canonical TriG text of ``dataset``: default graph first, then graphs by name."""
-    union = Graph()
-    for quad in dataset.quads((None, None, None, None)):
-        union.add(quad[:3])
-    prefixes, _ = _serialize(union)
+    prefixes, _ = _serialize(merged(dataset))
     parts = []
     default = dataset.default_context
     if len(default):

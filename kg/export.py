@@ -7,6 +7,7 @@ from rdflib.compare import to_canonical_graph
 
 from kg import canonical
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes
+from kg.store import merged
 
 RDF_FORMATS = ("turtle", "nt", "jsonld", "xml", "trig")
 NETWORK_FORMATS = ("graphml", "gexf", "node-link-json")
@@ -34,14 +35,7 @@ def selected_dataset(kg, inferred: bool = False, ontology: bool = False) -> Data
         excluded.add(INFERRED_GRAPH)
     if not ontology:
         excluded.add(ONTOLOGY_GRAPH)
-    return kg._select_graphs(lambda name, subject: name not in excluded)
-
-
-def _triples(dataset: Dataset) -> Graph:
-    graph = Graph()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        graph.add((s, p, o))
-    return graph
+    return kg.select_graphs(lambda name, subject: name not in excluded)
 
 
 def serialize(kg, fmt: str, inferred: bool = False, ontology: bool = False) -> bytes:
@@ -57,7 +51,7 @@ def serialize(kg, fmt: str, inferred: bool = False, ontology: bool = False) -> b
     dataset = selected_dataset(kg, inferred, ontology)
     if fmt == "trig":
         return canonical.trig(dataset).encode("utf-8")
-    graph = _triples(dataset)
+    graph = merged(dataset)
     if fmt == "turtle":
         return canonical.turtle(graph).encode("utf-8")
     stable = _sorted_copy(graph)

@@ -113,6 +113,8 @@ def max_file_bytes() -> int:
 def read_input(path: Path) -> bytes:
     """The bytes of a user's input file: it must exist, be within the size limit, be UTF-8."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a file")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     size, limit = path.stat().st_size, max_file_bytes()

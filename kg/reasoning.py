@@ -16,7 +16,7 @@ import owlrl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.namespaces import BASE, ONTOLOGY_IRI
+from kg.namespaces import ID
 
 ERROR_NS = "http://www.daml.org/2002/03/agents/agent-ont#"
 NOISE_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
@@ -45,22 +45,20 @@ class ReasoningResult:
 
 
 def _is_instance(term) -> bool:
-    """True for the things the graph describes (not ontology terms, not literals)."""
-    text = str(term)
-    return isinstance(term, URIRef) and text.startswith(BASE) and not text.startswith(ONTOLOGY_IRI)
+    """True for the things the graph describes (``id:``), not claims, sources or terms."""
+    return isinstance(term, URIRef) and str(term).startswith(str(ID))
 
 
-def _is_noise(triple, asserted: Graph) -> bool:
+def _is_noise(triple) -> bool:
+    """Axiomatic or uninformative: about anything but an entity, reflexive ``owl:sameAs``,
+    ``owl:Thing``-like types, and copies of literal values under super-properties (such as
+    ``rdfs:comment`` for ``ta:note``)."""
     s, p, o = triple
-    if not _is_instance(s):
+    if not _is_instance(s) or isinstance(o, Literal):
         return True
     if p == OWL.sameAs and s == o:
         return True
-    if p == RDF.type and (o in NOISE_TYPES or isinstance(o, BNode)):
-        return True
-    if isinstance(o, Literal):
-        return any(isinstance(v, Literal) and v.eq(o) for v in asserted.objects(s, p))
-    return False
+    return p == RDF.type and (o in NOISE_TYPES or isinstance(o, BNode))
 
 
 def _closure(graph: Graph) -> tuple[Graph, list[str]]:
@@ -139,7 +137,7 @@ def reason(graph: Graph, schema: Graph | None = None, claims: Iterable[Graph] = 
     inferred = Graph()
     by_kind: dict[str, list[tuple]] = {kind: [] for kind in KINDS}
     for triple in sorted(set(full) - set(graph)):
-        if str(triple[1]).startswith(ERROR_NS) or _is_noise(triple, graph):
+        if str(triple[1]).startswith(ERROR_NS) or _is_noise(triple):
             continue
         inferred.add(triple)
         by_kind[_kind(triple, schema, graph)].append(triple)

@@ -36,9 +36,6 @@ from kg.namespaces import (
     bind_prefixes,
 )
 
-PROV_DERIVED = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
-
-
 def _new_dataset() -> Dataset:
     dataset = Dataset(default_union=True)
     bind_prefixes(dataset)
@@ -65,6 +62,15 @@ def _slug(text: str) -> str:
     """The identifier a name spells: "Xiaomi Beijing plant" -> "xiaomi-beijing-plant"."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+def merged(dataset: Dataset) -> Graph:
+    """Every triple of every graph of ``dataset`` in one graph (graph names dropped)."""
+    union = Graph()
+    bind_prefixes(union)
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return union
 
 
 class KnowledgeGraph:
@@ -106,13 +112,7 @@ class KnowledgeGraph:
         return sorted(graphs, key=lambda g: str(g.identifier))
 
     def _graphs_except(self, excluded: set[URIRef]) -> Graph:
-        union = Graph()
-        bind_prefixes(union)
-        for s, p, o, g in self.dataset.quads((None, None, None, None)):
-            name = g.identifier if isinstance(g, Graph) else g
-            if name not in excluded:
-                union.add((s, p, o))
-        return union
+        return merged(self.select_graphs(lambda name, subject: name not in excluded))
 
     def asserted(self) -> Graph:
         """Every asserted triple (facts and provenance), without ontology or inferences."""
@@ -124,9 +124,9 @@ class KnowledgeGraph:
 
     def asserted_dataset(self) -> Dataset:
         """A copy of the dataset without the ontology and the inferences (for TriG)."""
-        return self._select_graphs(lambda name, subject: name not in (ONTOLOGY_GRAPH, INFERRED_GRAPH))
+        return self.select_graphs(lambda name, subject: name not in (ONTOLOGY_GRAPH, INFERRED_GRAPH))
 
-    def _select_graphs(self, keep) -> Dataset:
+    def select_graphs(self, keep) -> Dataset:
         """A new dataset of the quads for which ``keep(graph_name, subject)`` is true."""
         copy = _new_dataset()
         default_id = self.dataset.default_context.identifier
@@ -164,7 +164,7 @@ class KnowledgeGraph:
             elif (claim_date_end(stated) or date) > date:
                 dropped.add(claim)
         return KnowledgeGraph(
-            self._select_graphs(lambda name, subject: name not in dropped and subject not in dropped)
+            self.select_graphs(lambda name, subject: name not in dropped and subject not in dropped)
         )
 
     # -- querying --------------------------------------------------------------

@@ -56,3 +56,11 @@ def reasoned_kg():
     kg = KnowledgeGraph.load()
     kg.reason()
     return kg
+
+
+DESELECTED: list = []
+"""Tests that -k or -m left out; the collection-count guard counts them as collected."""
+
+
+def pytest_deselected(items):
+    DESELECTED.extend(items)

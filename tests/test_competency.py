@@ -270,22 +270,30 @@ def cancelled_or_collapsed(rows: list[Row]) -> None:
 
 
 def investments_per_currency(rows: list[Row]) -> None:
-    """Per company and currency, never across: Xiaomi has a CNY row and a USD row, never one sum."""
-    keys = [(r["investor"], r["currency"]) for r in rows]
+    """Per company, currency and kind, never across: Xiaomi's CNY commitment and CNY
+    registered capital are two rows, its USD commitment a third; never one sum."""
+    keys = [(r["investor"], r["currency"], r["kind"]) for r in rows]
     assert len(keys) == len(set(keys))
     assert {r["currency"] for r in rows} <= ISO_CURRENCIES
-    xiaomi = {r["currency"]: (num(r["investments"]), num(r["total"])) for r in where(rows, investor="id:xiaomi")}
+    xiaomi = {(r["currency"], r["kind"]): (num(r["investments"]), num(r["reported_sum"]))
+              for r in where(rows, investor="id:xiaomi")}
     assert xiaomi == {
-        "CNY": (4, 10_000_000_000 + 10_000_000_000 + 2_600_000_000 + 842_000_000),
-        "USD": (2, 10_000_000_000 + 77_400_000),
+        ("CNY", "funding commitment"): (1, 10_000_000_000),
+        ("CNY", "registered capital"): (1, 10_000_000_000),
+        ("CNY", "fixed-asset investment"): (1, 2_600_000_000),
+        ("CNY", "land purchase"): (1, 842_000_000),
+        ("USD", "funding commitment"): (1, 10_000_000_000),
+        ("USD", "company purchase"): (1, 77_400_000),
     }
-    foxconn = {r["currency"]: num(r["total"]) for r in where(rows, investor="id:foxconn")}
-    assert foxconn == {"TWD": 7_944_000_000, "USD": 230_000_000}
-    assert num(the(rows, investor="id:amazon", currency="USD")["total"]) == 1_900_000_000
-    assert num(the(rows, investor="id:dyson", currency="GBP")["total"]) == 2_500_000_000
-    assert num(the(rows, investor="id:xpeng", currency="HKD")["total"]) == 5_835_000_000
-    assert num(the(rows, investor="id:samsung", currency="USD")["total"]) == 8_000_000_000
-    assert num(the(rows, investor="id:baidu", currency="CNY")["investments"]) == 2
+    foxconn = {(r["currency"], r["kind"]): num(r["reported_sum"]) for r in where(rows, investor="id:foxconn")}
+    assert foxconn == {("TWD", "equity purchase"): 7_944_000_000, ("USD", "company purchase"): 230_000_000}
+    amazon = {r["kind"]: num(r["reported_sum"]) for r in where(rows, investor="id:amazon", currency="USD")}
+    assert amazon == {"funding round": 700_000_000, "company purchase": 1_200_000_000}
+    assert num(the(rows, investor="id:dyson", currency="GBP")["reported_sum"]) == 2_500_000_000
+    assert num(the(rows, investor="id:xpeng", currency="HKD")["reported_sum"]) == 5_835_000_000
+    assert num(the(rows, investor="id:samsung", currency="USD")["reported_sum"]) == 8_000_000_000
+    assert {r["kind"] for r in where(rows, investor="id:baidu", currency="CNY")} == {
+        "funding commitment", "registered capital"}
 
 
 def announcements_timeline(rows: list[Row]) -> None:
@@ -420,10 +428,11 @@ def test_query_file_declares_its_prefixes_and_orders_its_rows(path):
 def test_per_currency_totals_add_up_the_itemised_investments(shipped_kg):
     itemised = rows_of(answers.answer(queries.find("investments-by-company"), {}, kg=shipped_kg))
     totals = rows_of(answers.answer(queries.find("investments-per-currency"), {}, kg=shipped_kg))
-    expected: dict[tuple[str, str], Decimal] = {}
-    for row in {(r["investor"], r["investment"], r["currency"], r["amount"]) for r in itemised}:
-        expected[row[0], row[2]] = expected.get((row[0], row[2]), Decimal(0)) + num(row[3])
-    assert {(r["investor"], r["currency"]): num(r["total"]) for r in totals} == expected
+    expected: dict[tuple[str, str, str], Decimal] = {}
+    for row in {(r["investor"], r["investment"], r["currency"], r["kind"], r["amount"]) for r in itemised}:
+        key = (row[0], row[2], row[3])
+        expected[key] = expected.get(key, Decimal(0)) + num(row[4])
+    assert {(r["investor"], r["currency"], r["kind"]): num(r["reported_sum"]) for r in totals} == expected
 
 
 def test_optional_parameters_narrow_the_answer(shipped_kg):
@@ -431,8 +440,9 @@ def test_optional_parameters_narrow_the_answer(shipped_kg):
     assert {r["date"][:4] for r in since} == {"2024", "2025"}
     assert ("2024-01", "founded", "id:yinwang") in {(r["date"], r["event"], r["entity"]) for r in since}
     xiaomi = rows_of(answers.answer(queries.find("investments-per-currency"), {"investor": "Xiaomi"}, kg=shipped_kg))
-    assert [(r["investor"], r["currency"], num(r["investments"])) for r in xiaomi] == [
-        ("id:xiaomi", "CNY", 4), ("id:xiaomi", "USD", 2)]
+    assert {r["investor"] for r in xiaomi} == {"id:xiaomi"}
+    assert sorted((r["currency"], num(r["investments"])) for r in xiaomi) == [
+        ("CNY", 1), ("CNY", 1), ("CNY", 1), ("CNY", 1), ("USD", 1), ("USD", 1)]
 
 
 def test_the_violation_check_finds_statements_without_a_source_and_claims_without_a_kind(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from rdflib.namespace import RDF
+from rdflib.namespace import PROV, RDF
 
 from kg import datafiles
 from kg.namespaces import ID, TA
@@ -45,16 +45,10 @@ def test_every_claim_has_a_source_a_kind_and_a_confidence(shipped_kg):
     assert len(claims) > 80
     for claim in claims:
         assert (claim, RDF.type, TA.Claim) in shipped_kg.dataset, claim
-        source = shipped_kg.dataset.value(claim, shipped_kg_prov_derived())
+        source = shipped_kg.dataset.value(claim, PROV.wasDerivedFrom)
         assert (source, RDF.type, None) in shipped_kg.dataset, claim
         assert shipped_kg.dataset.value(claim, TA.hasClaimKind) in {TA.Plan, TA.Outcome, TA.Description}
         assert shipped_kg.dataset.value(claim, TA.hasConfidence) in {TA.HighConfidence, TA.LowConfidence}
-
-
-def shipped_kg_prov_derived():
-    from kg.store import PROV_DERIVED
-
-    return PROV_DERIVED
 
 
 def test_plan_and_outcome_are_kept_apart_for_the_beijing_plant(shipped_kg):

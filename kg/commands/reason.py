@@ -27,6 +27,10 @@ def _as_text(kg, triple) -> str:
 def run(args: argparse.Namespace) -> int:
     from kg.store import KnowledgeGraph
 
+    if args.examples < 0:
+        from kg.errors import InputError
+
+        raise InputError(f"--examples {args.examples}: expected 0 or more")
     kg = KnowledgeGraph.load()
     result = kg.reason()
     if args.format == "json":
