@@ -21,21 +21,60 @@ BETWEENNESS_SAMPLE = 300
 SEED = 42
 
 
+_LEFT_OUT_QUERY = """
+ASK {
+  { ?term a ta:Claim } UNION { ?claim prov:wasDerivedFrom ?term } UNION { ?term a ta:SourceDocument }
+  UNION { GRAPH kgg:ontology { ?term ?p ?o } }
+}"""
+
+
 def node_of(kg, graph, name: str) -> str:
     """The network node of an entity named by IRI, ``id:`` name or label."""
-    iri = str(kg.resolve(name))
-    if iri not in graph:
-        raise InputError(f"entity {name!r} ({iri}) has no ontology class, so it is not in the network")
-    return iri
+    term = kg.resolve(name)
+    iri = str(term)
+    if iri in graph:
+        return iri
+    if kg.query(_LEFT_OUT_QUERY, {"term": term}).askAnswer:
+        raise InputError(f"{name!r} ({iri}) is not part of the network: claims, sources and ontology terms "
+                         "are left out of it by design; name an entity")
+    raise InputError(f"entity {name!r} ({iri}) has no ontology class, so it is not in the network")
+
+
+def _key(node) -> str:
+    return str(node)
+
+
+def ordered_copy(graph, nodes=None):
+    """A fresh graph of ``graph``'s type holding ``nodes`` (default: all) and the edges
+    between them, each added in sorted order.
+
+    The iteration order of a networkx graph is the order its nodes and edges were added
+    in; sets and subgraph views follow hash order, which changes from one process to the
+    next. Graphs handed to a layout or a drawing are built with this, so that pictures do
+    not depend on ``PYTHONHASHSEED``.
+    """
+    keep = set(graph) if nodes is None else set(nodes)
+    copy = graph.__class__()
+    copy.add_nodes_from((n, dict(graph.nodes[n])) for n in sorted(keep, key=_key))
+    if graph.is_multigraph():
+        edges = [(u, v, k, dict(d)) for u, v, k, d in graph.edges(keys=True, data=True) if u in keep and v in keep]
+    else:
+        edges = [(u, v, dict(d)) for u, v, d in graph.edges(data=True) if u in keep and v in keep]
+    if not graph.is_directed():
+        edges = [(v, u, *rest) if _key(v) < _key(u) else (u, v, *rest) for u, v, *rest in edges]
+    copy.add_edges_from(sorted(edges, key=lambda e: tuple(map(_key, e[:-1]))))
+    return copy
 
 
 def undirected(graph):
-    """The network as a simple undirected graph (same nodes, one edge per linked pair)."""
+    """The network as a simple undirected graph (same nodes, one edge per linked pair),
+    nodes and edges added in sorted order (see :func:`ordered_copy`)."""
     import networkx as nx
 
     simple = nx.Graph()
-    simple.add_nodes_from(graph.nodes(data=True))
-    simple.add_edges_from(graph.edges())
+    simple.add_nodes_from((n, dict(d)) for n, d in sorted(graph.nodes(data=True), key=lambda item: _key(item[0])))
+    pairs = {tuple(sorted((u, v), key=_key)) for u, v in graph.edges()}
+    simple.add_edges_from(sorted(pairs, key=lambda pair: tuple(map(_key, pair))))
     return simple
 
 
@@ -198,7 +237,8 @@ def ego(graph, center: str, radius: int = 1):
 
     if radius < 0:
         raise InputError(f"--radius must be 0 or more, not {radius}")
-    return nx.ego_graph(graph, center, radius=radius, undirected=True)
+    nearby = nx.ego_graph(graph, center, radius=radius, undirected=True)
+    return ordered_copy(graph, nearby)
 
 
 def stats(graph) -> dict:

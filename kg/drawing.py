@@ -2,7 +2,9 @@
 
 matplotlib is an optional dependency (the ``draw`` extra) and is imported only when a
 PNG or SVG is drawn; the figure is rendered with the Agg canvas into memory, then
-written atomically. Layouts are seeded, so the same graph gives the same picture.
+written atomically. Layouts are seeded, and every graph handed to a layout is built
+with its nodes and edges added in sorted order (:func:`kg.analysis.ordered_copy`), so the
+same graph gives the same picture in every process, whatever ``PYTHONHASHSEED``.
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ def _positions(simple) -> dict:
     """Connected components laid out one by one, then packed in rows, largest first."""
     import networkx as nx
 
+    from kg.analysis import ordered_copy
+
     components = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(map(str, c))))
     if len(components) == 1:
         return _component_positions(simple)
@@ -67,7 +71,7 @@ def _positions(simple) -> dict:
         side = math.sqrt(len(component))
         if x > 0 and x + side > width:
             x, y, row_height = 0.0, y - row_height, 0.0
-        inner = _component_positions(simple.subgraph(sorted(component, key=str)))
+        inner = _component_positions(ordered_copy(simple, component))
         for node, (px, py) in inner.items():
             positions[node] = (x + side * (px + 1) / 2, y - side * (1 - py) / 2)
         x, row_height = x + side * 1.1, max(row_height, side * 1.1)
@@ -79,7 +83,7 @@ def _component_positions(simple) -> dict:
     nodes on, its communities are laid out first, then each one inside its place."""
     import networkx as nx
 
-    from kg.analysis import clusters
+    from kg.analysis import clusters, ordered_copy
 
     if len(simple) < SPRING_LIMIT:
         return _normalised(nx.spring_layout(simple, seed=SEED))
@@ -95,7 +99,7 @@ def _component_positions(simple) -> dict:
     positions = {}
     for i, group in enumerate(groups):
         radius = spread * math.sqrt(len(group) * len(groups) / len(simple))
-        for node, (px, py) in _positions(simple.subgraph(sorted(group, key=str))).items():
+        for node, (px, py) in _positions(ordered_copy(simple, group)).items():
             positions[node] = (centres[i][0] + radius * px, centres[i][1] + radius * py)
     return _normalised(positions)
 

@@ -42,10 +42,13 @@ def serialize(kg, fmt: str, inferred: bool = False, ontology: bool = False) -> b
     """The graph in ``fmt``; the same graph always gives the same bytes."""
     if fmt in NETWORK_FORMATS:
         from kg import network
+        from kg.errors import InputError
 
+        if ontology:
+            raise InputError("--ontology: network formats have no ontology nodes; leave it out")
         if inferred:
             kg.reason()
-        return network.network_export(kg, fmt)
+        return network.network_export(kg, fmt, inferred=inferred)
     if inferred and not len(kg.graph(INFERRED_GRAPH)):
         kg.reason()
     dataset = selected_dataset(kg, inferred, ontology)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections import defaultdict
 from functools import lru_cache
 
@@ -80,18 +81,24 @@ def _view_data(kg, graph, title: str) -> dict:
 
 
 def _script_json(data: dict) -> str:
-    """JSON that is safe inside a <script> element."""
+    """JSON that is safe inside a <script> element: ``<``, ``>`` and ``&`` are escaped,
+    so no text (``</script>``, ``<!--``) can end the element or change how it is read."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def render_html(kg, graph, title: str = "techauto-kg") -> str:
-    """The self-contained HTML page showing ``graph`` (a network of ``kg``)."""
-    return (_PAGE.replace("__CSP__", CSP)
-            .replace("__TITLE__", html.escape(title))
-            .replace("__CSS__", _CSS)
-            .replace("__DATA__", _script_json(_view_data(kg, graph, title)))
-            .replace("__JS__", _JS))
+    """The self-contained HTML page showing ``graph`` (a network of ``kg``).
+
+    The placeholders of the page are filled in one pass, so a label or title that
+    contains ``__JS__`` (or any other placeholder) stays text.
+    """
+    values = {"CSP": CSP, "TITLE": html.escape(title), "CSS": _CSS,
+              "DATA": _script_json(_view_data(kg, graph, title)), "JS": _JS}
+    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], _PAGE)
+
+
+_PLACEHOLDER = re.compile(r"__(CSP|TITLE|CSS|DATA|JS)__")
 
 
 _PAGE = """<!DOCTYPE html>

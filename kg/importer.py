@@ -43,9 +43,6 @@ COLUMNS = (
 """The columns a CSV may have, in the template's order."""
 REQUIRED_COLUMNS = ("subject", "property", "value", "source", "claim_kind")
 
-CURRENCIES = ("USD", "CNY", "TWD", "HKD", "GBP", "EUR", "JPY", "KRW")
-"""The ISO 4217 codes the project uses (as the SHACL shapes allow)."""
-
 CLAIM_KINDS = {"plan": TA.Plan, "outcome": TA.Outcome, "description": TA.Description}
 CONFIDENCES = {"high": TA.HighConfidence, "low": TA.LowConfidence}
 
@@ -128,7 +125,12 @@ class Vocabulary:
         self.superclasses: dict[URIRef, set[URIRef]] = {}
         for cls in self.classes:
             self.superclasses[cls] = set(ontology.transitive_objects(cls, RDFS.subClassOf))
-        self.shape_datatypes = _shape_datatypes(shapes if shapes is not None else _load_shapes())
+        if shapes is None:
+            from kg import validation
+
+            shapes = validation.load_shapes()
+        self.shape_datatypes = _shape_datatypes(shapes)
+        self.currencies = _shape_currencies(shapes)
 
     @property
     def properties(self) -> set[URIRef]:
@@ -155,13 +157,13 @@ def _in(term, namespace) -> bool:
     return isinstance(term, URIRef) and str(term).startswith(str(namespace))
 
 
-def _load_shapes() -> Graph:
-    from kg import loading
-
-    shapes = Graph()
-    for path in resources.shapes_files():
-        shapes += loading.read_graph(path)
-    return shapes
+def _shape_currencies(shapes: Graph) -> tuple[str, ...]:
+    """The ISO 4217 codes the project uses: the ``sh:in`` list of the shapes' property
+    shape on ``ta:currency`` (the one place they are written)."""
+    for shape in sorted(shapes.subjects(SH.path, TA.currency)):
+        for codes in shapes.objects(shape, SH["in"]):
+            return tuple(str(code) for code in Collection(shapes, codes))
+    raise KgError("the shapes give no sh:in list of currency codes for ta:currency")
 
 
 def _shape_datatypes(shapes: Graph) -> dict[URIRef, tuple[URIRef, ...]]:
@@ -504,15 +506,15 @@ class Importer:
         if unit:
             if prop != TA.amount:
                 raise _RowFailed("unit", f"a unit (currency) is only for ta:amount, not for ta:{local}")
-            if unit not in CURRENCIES:
+            if unit not in self.vocab.currencies:
                 raise _RowFailed("unit", f"unknown currency {unit!r} (not an ISO 4217 code of the list "
-                                 f"{' '.join(CURRENCIES)})")
+                                 f"{' '.join(self.vocab.currencies)})")
             extra.append((TA.currency, Literal(unit)))
         if prop in self.vocab.object_properties:
             return prop, self._object_value(prop, value, row.line), extra
-        if prop == TA.currency and value not in CURRENCIES:
+        if prop == TA.currency and value not in self.vocab.currencies:
             raise _RowFailed("value", f"unknown currency {value!r} (not an ISO 4217 code of the list "
-                             f"{' '.join(CURRENCIES)})")
+                             f"{' '.join(self.vocab.currencies)})")
         if prop == TA.note:
             return prop, Literal(value, lang="en"), extra
         try:

@@ -196,12 +196,15 @@ def to_networkx(kg, inferred: bool = False):
     return graph
 
 
-def network_export(kg, fmt: str) -> bytes:
-    """The network of ``kg`` as GraphML, GEXF or node-link JSON; same graph, same bytes."""
+def network_export(kg, fmt: str, inferred: bool = False) -> bytes:
+    """The network of ``kg`` as GraphML, GEXF or node-link JSON; same graph, same bytes.
+
+    With ``inferred``, triples of ``kgg:inferred`` count too (see :func:`to_networkx`).
+    """
     writers = {"graphml": _graphml, "gexf": _gexf, "node-link-json": _node_link_json}
     if fmt not in writers:
         raise InputError(f"unknown network format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
-    return writers[fmt](to_networkx(kg))
+    return writers[fmt](to_networkx(kg, inferred=inferred))
 
 
 def _graphml(graph) -> bytes:

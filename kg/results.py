@@ -36,14 +36,23 @@ def _json_term(term) -> dict:
     return out
 
 
-def table(columns: list[str], rows: list[list], namespace_manager=None) -> str:
-    """Aligned plain-text columns; IRIs shown as prefixed names; long cells cut."""
+def table(columns: list[str], rows: list[list], namespace_manager=None, *,
+          max_cell: int | None = MAX_CELL, numbers_right: bool = False) -> str:
+    """Aligned plain-text columns; IRIs shown as prefixed names; cells longer than
+    ``max_cell`` cut (``None``: never); with ``numbers_right``, a column whose values are
+    all numbers is right-aligned."""
     cells = [[_short(v, namespace_manager) for v in row] for row in rows]
-    cells = [[c if len(c) <= MAX_CELL else c[: MAX_CELL - 1] + "…" for c in row] for row in cells]
+    if max_cell is not None:
+        cells = [[c if len(c) <= max_cell else c[: max_cell - 1] + "…" for c in row] for row in cells]
     widths = [max([len(col)] + [len(row[i]) for row in cells]) for i, col in enumerate(columns)]
-    lines = ["  ".join(col.ljust(w) for col, w in zip(columns, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    right = [numbers_right and bool(rows) and all(isinstance(row[i], int | float) for row in rows)
+             for i in range(len(columns))]
+
+    def line(row) -> str:
+        return "  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(row, widths, right)).rstrip()
+
+    lines = [line(columns), "  ".join("-" * w for w in widths)]
+    lines += [line(row) for row in cells]
     return "\n".join(lines) + "\n"
 
 

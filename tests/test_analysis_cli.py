@@ -114,3 +114,51 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
     assert (data["nodes"], data["edges"], data["components"]) == (2, 1, 1)
     central = analyze_json("central", "--data", str(facts))
     assert central["sought_after_automakers"][0]["partners"] == ["Acme"]
+
+
+@pytest.mark.parametrize("name", ["claim:xiaomi-seed-s5", "src:iso-3166-2", "ta:Company", "ta:Plan"])
+def test_claims_sources_and_ontology_terms_are_said_to_be_left_out_of_the_network(name):
+    result = run_kg("analyze", "path", "xiaomi", name)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "claims, sources and ontology terms are left out of it by design" in result.stderr
+    assert "has no ontology class" not in result.stderr
+
+
+def test_communities_text_is_a_block_per_community_wrapped_at_100_columns(network):
+    groups = analyze_json("communities")
+    result = run_kg("analyze", "communities")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    headers = [line for line in lines if line.startswith("Community ")]
+    assert headers == [f"Community {i} ({g['size']} {'entity' if g['size'] == 1 else 'entities'}):"
+                       for i, g in enumerate(groups, 1)]
+    blocks = result.stdout.strip().split("\n\n")
+    assert len(blocks) == len(groups)
+    for block, group in zip(blocks, groups):
+        members = " ".join(line.strip() for line in block.splitlines()[1:])
+        assert members == "; ".join(m["label"] for m in group["members"])
+
+
+def test_analyze_tables_come_from_the_shared_renderer_with_numbers_right_aligned(network):
+    from kg.results import table
+
+    data = analyze_json("stats")
+    rows = [(r["kind"], r["nodes"], r["min"], r["mean"], r["median"], r["max"]) for r in data["degree_by_kind"]]
+    expected = table(["kind", "nodes", "min", "mean", "median", "max"], rows, max_cell=None, numbers_right=True)
+    text = run_kg("analyze", "stats").stdout
+    assert text.endswith("Degree by kind:\n" + expected)
+    header, _, *body = expected.splitlines()
+    end = header.index("nodes") + len("nodes")  # the count of nodes ends under the header's end
+    assert body and all(line[end - 1].isdigit() and line[end] == " " for line in body)
+
+
+def test_draw_takes_its_shared_options_from_outside_the_commands_package():
+    import kg.commands.draw
+    from kg.cli import command_names
+    from kg.cli_options import add_data_option, load_graph
+
+    assert (kg.commands.draw.add_data_option, kg.commands.draw.load_graph) == (add_data_option, load_graph)
+    assert "cli_options" not in command_names()

@@ -297,11 +297,14 @@ def investments_per_currency(rows: list[Row]) -> None:
 
 
 def announcements_timeline(rows: list[Row]) -> None:
-    """Dated events in order, each with its source: Samsung-Harman 2016-11-14 ... YU7 launch 2025-06-26."""
+    """Dated events in order, each with its source: Google's self-driving project 2009-01,
+    Samsung-Harman 2016-11-14 ... YU7 launch 2025-06-26."""
     assert all(r["source"] and r["claim"] and r["date"] for r in rows)
     assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
     events = {(r["date"], r["event"], r["entity"]) for r in rows}
     assert {
+        ("2009-01", "programme status: active", "id:alphabet-car-programme"),
+        ("2014", "programme status: active", "id:apple-car-programme"),
         ("2016-11-14", "investment announced", "id:samsung-harman-acquisition"),
         ("2016-12-13", "founded", "id:waymo"),
         ("2018-12-05", "product launched", "id:waymo-one"),
@@ -326,7 +329,7 @@ def announcements_timeline(rows: list[Row]) -> None:
     } <= events
     su7_sources = {r["source"] for r in where(rows, entity="id:xiaomi-su7", event="product launched")}
     assert su7_sources == {"src:beijingimpact-su7-launch", "src:gagadget-su7-launch"}
-    assert rows[0]["date"] == "2016-11-14"
+    assert rows[0]["date"] == "2009-01"
 
 
 def partnerships(rows: list[Row]) -> None:

@@ -110,3 +110,25 @@ def test_no_request_left_the_machine(page, browser):
     # The browser's own pages (chrome://) stay inside it; nothing at all goes to a network.
     urls = [r["request"]["url"] for r in requests]
     assert not [u for u in urls if re.match(r"(https?|wss?|ftp)://", u)], urls
+
+
+def test_labels_with_placeholders_and_script_tags_are_shown_as_text(browser, tmp_path):
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+
+    from test_draw import ACME_LABEL, CARCO_LABEL, HOSTILE_FACTS
+
+    facts = tmp_path / "hostile.trig"
+    facts.write_text(HOSTILE_FACTS, encoding="utf-8")
+    out = tmp_path / "hostile.html"
+    result = run_kg("draw", "--data", facts, "-o", out)
+    assert result.returncode == 0, result.stderr
+    browser.get(out.as_uri())
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018 - the label's <script> never ran
+    labels = [el.get_attribute("textContent") for el in browser.find_elements(By.CSS_SELECTOR, "#nodes text")]
+    assert sorted(labels) == [ACME_LABEL, CARCO_LABEL]
+    browser.find_element(By.CSS_SELECTOR, f'[data-iri="{ID["acme"]}"] circle').click()
+    panel = browser.find_element(By.ID, "panel")
+    assert panel.find_element(By.TAG_NAME, "h2").text == ACME_LABEL
+    assert f"is partner of: {CARCO_LABEL}" in panel.text

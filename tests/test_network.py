@@ -103,3 +103,39 @@ def test_unknown_export_format_is_an_input_error(shipped_kg):
 
     with pytest.raises(InputError, match="graphml, gexf, node-link-json"):
         network_export(shipped_kg, "dot")
+
+
+def test_network_export_counts_inferred_triples_only_when_asked(reasoned_kg):
+    china = str(ID["china"])
+    plain = _load("graphml", network_export(reasoned_kg, "graphml"))
+    inferred = _load("graphml", network_export(reasoned_kg, "graphml", inferred=True))
+    assert not plain.has_edge(PLANT, china) and inferred.has_edge(PLANT, china)
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+def test_kg_export_network_with_inferred_adds_the_inferred_edges(fmt, tmp_path):
+    from conftest import run_kg
+
+    china = str(ID["china"])
+    loaded = {}
+    for name, extra in (("plain", []), ("inferred", ["--inferred"])):
+        out = tmp_path / f"{name}.{fmt}"
+        result = run_kg("export", "--format", fmt, *extra, "-o", out)
+        assert result.returncode == 0, result.stderr
+        loaded[name] = _load(fmt, out.read_bytes())
+    assert loaded["inferred"].number_of_edges() > loaded["plain"].number_of_edges()
+    assert set(loaded["inferred"]) == set(loaded["plain"])
+    assert not loaded["plain"].has_edge(PLANT, china)
+    assert (PLANT, china, "located in") in _edges(loaded["inferred"])
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+def test_kg_export_network_with_ontology_exits_2_with_one_line(fmt, tmp_path):
+    from conftest import run_kg
+
+    out = tmp_path / "net.out"
+    result = run_kg("export", "--format", fmt, "--ontology", "-o", out)
+    assert result.returncode == 2
+    assert result.stdout == "" and not out.exists()
+    assert result.stderr == ("kg export: error: --ontology: network formats have no ontology nodes; "
+                             "leave it out\n")

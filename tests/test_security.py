@@ -357,7 +357,9 @@ def test_an_interrupted_export_leaves_the_old_file_or_the_new_one(sig, delays, t
         _, stderr = process.communicate(timeout=RUN_TIMEOUT)
         assert target.read_bytes() in (old, new_export), f"partial file after {delay} s"
         if sig == signal.SIGINT:
-            assert process.returncode in (0, 130), stderr
+            # 130: kg caught the interrupt; -SIGINT: it came before Python's own handler was
+            # installed (a loaded machine starts slowly); 0: the export had finished
+            assert process.returncode in (0, 130, -signal.SIGINT), stderr
             assert b"Traceback" not in stderr
             assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl"], "temporary file left behind"
         for stray in tmp_path.glob(".graph.ttl.*.tmp"):

@@ -17,11 +17,11 @@ import pyshacl
 import pytest
 from rdflib import Literal, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import SKOS
+from rdflib.namespace import RDF, SKOS
 
 from conftest import TESTS_DIR
-from kg import resources, validation
-from kg.namespaces import CLAIM, ID, PREFIXES, SH, SRC, TA
+from kg import importer, resources, validation
+from kg.namespaces import CLAIM, ID, ONTOLOGY_GRAPH, PREFIXES, SH, SRC, TA
 from kg.store import KnowledgeGraph
 
 FIXTURES = TESTS_DIR / "shapes"
@@ -74,8 +74,8 @@ def constraints(shapes_kg: KnowledgeGraph) -> set[URIRef]:
 
 def test_fixture_folders_hold_every_fixture():
     """Guard against a suite that silently shrinks: the fixtures are all collected."""
-    assert len(fixture_files("valid")) >= 9
-    assert len(fixture_files("invalid")) >= 40
+    assert len(fixture_files("valid")) >= 16
+    assert len(fixture_files("invalid")) >= 61
 
 
 _TARGETED_SHAPES = """
@@ -152,6 +152,67 @@ def test_every_constraint_is_named_and_has_an_english_message_and_a_severity(sha
         assert shapes_kg.dataset.value(constraint, SH.severity) in (SH.Violation, SH.Warning), constraint
 
 
+_CLASSES = """
+SELECT ?class WHERE { ?class a owl:Class . FILTER (STRSTARTS(STR(?class), STR(ta:))) }
+"""
+
+SEVERITY_ORDER = (SH.Info, SH.Warning, SH.Violation)
+
+
+def node_shapes(shapes_kg: KnowledgeGraph) -> set[URIRef]:
+    return set(shapes_kg.dataset.subjects(RDF.type, SH.NodeShape))
+
+
+def test_every_class_of_the_ontology_is_the_target_of_a_node_shape_named_after_it(shapes_kg):
+    classes = {row["class"] for row in shapes_kg.query(_CLASSES)}
+    assert len(classes) >= 35
+    for cls in classes:
+        shape = TASH[str(cls)[len(str(TA)):] + "Shape"]
+        assert shape in node_shapes(shapes_kg), cls
+        assert (shape, SH.targetClass, cls) in shapes_kg.dataset, cls
+
+
+def test_every_node_shape_has_an_english_message_and_a_severity(shapes_kg):
+    assert len(node_shapes(shapes_kg)) >= 38
+    for shape in node_shapes(shapes_kg):
+        assert isinstance(shape, URIRef), "reports name shapes by IRI"
+        messages = list(shapes_kg.dataset.objects(shape, SH.message))
+        assert [m.language for m in messages] == ["en"], shape
+        assert shapes_kg.dataset.value(shape, SH.severity) in (SH.Violation, SH.Warning), shape
+
+
+def test_a_node_shape_is_as_severe_as_its_most_severe_constraint(shapes_kg):
+    """Its severity says the worst a focus node of its class can get from its own rules."""
+    graph = shapes_kg.dataset
+    for shape in node_shapes(shapes_kg):
+        parts = [*graph.objects(shape, SH.property), *graph.objects(shape, SH.sparql)]
+        assert parts, f"{shape} checks nothing"
+        worst = max((graph.value(part, SH.severity) for part in parts), key=SEVERITY_ORDER.index)
+        assert graph.value(shape, SH.severity) == worst, shape
+
+
+def test_a_sparql_constraint_is_reported_with_its_own_message_and_severity(shapes_kg):
+    """pySHACL reports a SPARQL constraint with the severity and the messages of the shape
+    that holds it (and adds the constraint's message when it differs), so the two agree."""
+    graph = shapes_kg.dataset
+    held = list(graph.subject_objects(SH.sparql))
+    assert len(held) == 4
+    for shape, constraint in held:
+        assert graph.value(shape, SH.severity) == graph.value(constraint, SH.severity), shape
+        assert set(graph.objects(shape, SH.message)) == set(graph.objects(constraint, SH.message)), shape
+
+
+def test_a_sparql_result_has_one_message(shapes):
+    """The joint venture's stakes add up to 110: one result, with one filled-in message."""
+    kg = load(FIXTURES / "invalid" / "joint-venture-shares-above-100.trig")
+    _, results, _ = pyshacl.validate(validation.data_graph(kg), shacl_graph=shapes, ont_graph=kg.graph(ONTOLOGY_GRAPH),
+                                     inference="none", advanced=True, allow_warnings=True)
+    (result,) = results.objects(None, SH.result)
+    assert [str(m) for m in results.objects(result, SH.resultMessage)] == [
+        "The ownership stakes in the joint venture add up to 110.0 per cent of its equity, more than 100."
+    ]
+
+
 def test_controlled_value_lists_are_whole_schemes_of_the_ontology(shapes_kg):
     lists = shapes_kg.query("SELECT ?shape ?list WHERE { ?shape sh:in ?list ; sh:path ?p }")
     checked = 0
@@ -163,7 +224,14 @@ def test_controlled_value_lists_are_whole_schemes_of_the_ontology(shapes_kg):
         assert len(schemes) == 1, row.shape
         assert members == set(shapes_kg.dataset.subjects(SKOS.inScheme, schemes.pop())), row.shape
         checked += 1
-    assert checked == 5
+    assert checked == 6
+
+
+def test_the_importer_takes_the_currency_codes_from_the_shapes(shapes_kg, shipped_kg):
+    """One list of ISO 4217 codes: the sh:in of tash:CurrencyShape, which the importer reads."""
+    codes = Collection(shapes_kg.dataset, shapes_kg.dataset.value(TASH.CurrencyShape, SH["in"]))
+    assert importer.Vocabulary(shipped_kg).currencies == tuple(str(code) for code in codes)
+    assert {"USD", "CNY", "EUR"} <= set(importer.Vocabulary(shipped_kg).currencies)
 
 
 _UNSHAPED_CLASSES = """

@@ -9,22 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
+import textwrap
 
+from kg.cli_options import add_data_option, load_graph
 from kg.errors import InputError
 
-
-def add_data_option(parser: argparse.ArgumentParser) -> None:
-    """``--data FILE`` (repeatable): fact files to use instead of the shipped facts."""
-    parser.add_argument("--data", action="append", type=Path, metavar="FILE",
-                        help="use this fact file (TriG/Turtle) instead of the shipped facts; repeatable")
-
-
-def load_graph(args: argparse.Namespace):
-    """The knowledge graph the command works on: the shipped facts, or ``--data`` files."""
-    from kg.store import KnowledgeGraph
-
-    return KnowledgeGraph.load(fact_files=args.data)
+WRAP = 100
+"""Width that the members of a community are wrapped at (one community, one block)."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -119,8 +110,13 @@ def _communities(kg, graph, args):
     groups = analysis.communities(graph)
     result = [{"size": len(g), "members": [{"iri": n, "label": graph.nodes[n]["label"]} for n in g]}
               for g in groups]
-    rows = [(i, len(g), ", ".join(graph.nodes[n]["label"] for n in g)) for i, g in enumerate(groups, 1)]
-    return result, table(("#", "size", "members"), rows)
+    blocks = []
+    for i, group in enumerate(groups, 1):
+        members = "; ".join(graph.nodes[n]["label"] for n in group)  # labels may hold commas
+        blocks.append(f"Community {i} ({len(group)} {'entity' if len(group) == 1 else 'entities'}):\n"
+                      + textwrap.fill(members, WRAP, initial_indent="  ", subsequent_indent="  ",
+                                      break_long_words=False, break_on_hyphens=False))
+    return result, "\n\n".join(blocks) if blocks else "(none)"
 
 
 def _ego(kg, graph, args):
@@ -156,14 +152,10 @@ _ANALYSES = {"path": _path, "central": _central, "communities": _communities, "e
 
 
 def table(headers: tuple, rows: list[tuple]) -> str:
-    """Rows as aligned columns under a header; numbers right-aligned; ``(none)`` if empty."""
+    """Rows as aligned columns under a header (:func:`kg.results.table`, numbers
+    right-aligned, no cell cut); ``(none)`` if there are no rows."""
+    from kg.results import table as render
+
     if not rows:
         return "(none)"
-    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    numeric = [bool(rows) and all(isinstance(row[i], int | float) for row in rows) for i in range(len(headers))]
-    lines = []
-    for row in cells[:1] + [["-" * w for w in widths]] + cells[1:]:
-        padded = [c.rjust(w) if num else c.ljust(w) for c, w, num in zip(row, widths, numeric)]
-        lines.append("  ".join(padded).rstrip())
-    return "\n".join(lines)
+    return render(list(headers), rows, max_cell=None, numbers_right=True).rstrip("\n")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kg.commands.analyze import add_data_option, load_graph
+from kg.cli_options import add_data_option, load_graph
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
