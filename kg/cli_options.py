@@ -21,3 +21,15 @@ def load_graph(args: argparse.Namespace):
     from kg.store import KnowledgeGraph
 
     return KnowledgeGraph.load(fact_files=args.data)
+
+
+def parse_date(option: str, value: str):
+    """An ISO date from an option's value, or an InputError naming the option."""
+    import datetime
+
+    from kg.errors import InputError
+
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{option} {value!r}: expected a date YYYY-MM-DD") from None

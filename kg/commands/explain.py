@@ -21,7 +21,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kg import explain
-    from kg.commands.query import parse_date
+    from kg.cli_options import parse_date
     from kg.store import KnowledgeGraph
 
     as_of = parse_date("--as-of", args.as_of) if args.as_of else None

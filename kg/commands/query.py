@@ -52,18 +52,6 @@ def _list() -> int:
     return 0
 
 
-def parse_date(option: str, value: str):
-    """An ISO date from an option's value, or an InputError naming the option."""
-    import datetime
-
-    from kg.errors import InputError
-
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{option} {value!r}: expected a date YYYY-MM-DD") from None
-
-
 def run(args: argparse.Namespace) -> int:
     from kg.errors import InputError
 
@@ -71,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         return _list()
     if not args.query:
         raise InputError("give a query NAME or FILE, or --list")
-    from kg import queries
+    from kg import cli_options, queries
 
     query = queries.find(args.query)
     prepared = queries.check_syntax(query, args.allow_network)
@@ -79,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         kind = prepared.algebra.name.removesuffix("Query").upper()
         raise InputError(f"{query.path}: {kind} refused: only SELECT and ASK queries are answered")
     given = queries.parse_assignments(args.param)
-    as_of = parse_date("--as-of", args.as_of) if args.as_of else None
+    as_of = cli_options.parse_date("--as-of", args.as_of) if args.as_of else None
     answer = _answer(args, query, prepared, given, as_of)
     capped = len(answer.rows) > args.limit
     if capped:
