@@ -51,6 +51,7 @@ WORDS = {
         "stated": "stated", "undated": "undated", "source": "source", "this": "(this)", "issued": "issued",
         "summary": "{n} statements in {c} claims (→ its own statements, ← statements of others that point to it)",
         "empty": "No claim states anything about this entity.",
+        "source_hint": "It is a source: what it states is listed by `kg query facts-by-source --param source={name}`.",
     },
     "fr": {
         TA.Plan: "Projets", TA.Outcome: "Résultats", TA.Description: "Descriptions", None: "Affirmations sans type",
@@ -59,6 +60,7 @@ WORDS = {
         "issued": "publié le",
         "summary": "{n} affirmations dans {c} déclarations (→ les siennes, ← celles d'autres entités qui la visent)",
         "empty": "Aucune déclaration ne porte sur cette entité.",
+        "source_hint": "C'est une source : ce qu'elle affirme est listé par `kg query facts-by-source --param source={name}`.",
     },
 }
 """The fixed words of the text output, in each language of ``--lang``."""
@@ -285,6 +287,8 @@ def render_text(explanation: Explanation) -> str:
             lines += ["", ex.word(kind)] + section
     if not ex.statements:
         lines += ["", ex.word("empty")]
+        if any(kg_type == TA.SourceDocument or kg_type == TA.NewsArticle for kg_type in ex.types):
+            lines.append(ex.word("source_hint").format(name=ex.name(ex.entity)))
     return "\n".join(lines) + "\n"
 
 

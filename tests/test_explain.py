@@ -157,3 +157,12 @@ def test_unknown_entity_exits_2_with_one_line_naming_the_closest_labels():
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert "closest" in lines[0] and "Xiaomi Beijing car plant" in lines[0]
+
+
+def test_explaining_a_source_points_to_what_it_states():
+    done = run_kg("explain", "src:scmp-3157609")
+    assert done.returncode == 0
+    assert "kg query facts-by-source --param source=src:scmp-3157609" in done.stdout
+    listed = run_kg("query", "facts-by-source", "--param", "source=src:scmp-3157609", "--format", "csv")
+    assert "https://w3id.org/techauto/claim/xiaomi-e-town-plan" in listed.stdout
+    assert ",300000" in listed.stdout
