@@ -17,6 +17,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.namespaces import ID
+from kg.store import comparable
 
 ERROR_NS = "http://www.daml.org/2002/03/agents/agent-ont#"
 NOISE_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
@@ -100,14 +101,10 @@ def _disjointness_clashes(full: Graph) -> list[str]:
     return messages
 
 
-def _value(term):
-    return term.toPython() if isinstance(term, Literal) else term
-
-
 def _from_separate_claims(subject, prop, found: set, claims: list[Graph]) -> bool:
     """True when each claim states at most one of the values and together they state all:
     a disagreement between sources (reported by ``kg validate``), not an inconsistency."""
-    stated = [{_value(o) for o in claim.objects(subject, prop)} for claim in claims]
+    stated = [{comparable(o) for o in claim.objects(subject, prop)} for claim in claims]
     return all(len(values) <= 1 for values in stated) and set().union(*stated) >= found
 
 
@@ -117,7 +114,7 @@ def _functional_clashes(full: Graph, schema: Graph, claims: list[Graph]) -> list
         values = defaultdict(set)
         for s, o in full.subject_objects(prop):
             if _is_instance(s):
-                values[s].add(_value(o))
+                values[s].add(comparable(o))
         for subject, found in sorted(values.items()):
             if len(found) > 1 and not _from_separate_claims(subject, prop, found, claims):
                 shown = ", ".join(sorted(str(v) for v in found))

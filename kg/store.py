@@ -64,6 +64,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
+def comparable(term):
+    """A literal's value (300000 equals 300000.0), any other term itself."""
+    return term.toPython() if isinstance(term, Literal) else term
+
+
 def merged(dataset: Dataset) -> Graph:
     """Every triple of every graph of ``dataset`` in one graph (graph names dropped)."""
     union = Graph()

@@ -23,7 +23,7 @@ from rdflib.term import Node
 from kg import loading, resources
 from kg.errors import KgError
 from kg.namespaces import ONTOLOGY_GRAPH, SH, TA
-from kg.store import KnowledgeGraph
+from kg.store import KnowledgeGraph, comparable
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
@@ -217,13 +217,8 @@ def conflicts(kg: KnowledgeGraph) -> list[Conflict]:
     return [
         Conflict(subject, prop, tuple(sorted(values, key=lambda v: (str(v.claim), str(v.value)))))
         for (subject, prop), values in sorted(claimed.items(), key=lambda item: tuple(map(str, item[0])))
-        if len({_comparable(v.value) for v in values}) > 1
+        if len({comparable(v.value) for v in values}) > 1
     ]
-
-
-def _comparable(term: Node):
-    """A literal's value (300000 equals 300000.0), any other term itself."""
-    return term.toPython() if isinstance(term, Literal) else term
 
 
 # -- rendering ---------------------------------------------------------------------------
