@@ -3,22 +3,13 @@
 The pipeline, as the package lays it out:
 
 - sources in: ``kg/facts/`` (sourced facts as TriG, one named graph per claim),
-  ``ontology/`` (the OWL ontology and its SHACL shapes), ``kg.loading`` (parsing);
-- reasoning and validation: ``kg.reasoning`` (OWL RL), ``kg.validation`` (SHACL);
-- answers and exports out: ``queries/`` with ``kg.queries``, ``kg.export``.
-
-All graph access and querying goes through :class:`kg.store.KnowledgeGraph`.
+  ``ontology/`` (the OWL ontology and its SHACL shapes), :mod:`kg.sources` (reading
+  files safely, canonical data files, CSV import);
+- the store: :class:`kg.store.KnowledgeGraph`, on Oxigraph, through which all graph
+  access and querying pass;
+- reasoning and validation: :mod:`kg.checks` (OWL RL, SHACL, conflicts, safety);
+- answers and exports out: ``queries/`` with :mod:`kg.answers`, :mod:`kg.exports`,
+  :mod:`kg.network` (NetworkX analysis and pictures), and the ``kg`` command (:mod:`kg.cli`).
 """
 
 __version__ = "0.1.0"
-
-__all__ = ["__version__", "KnowledgeGraph"]
-
-
-def __getattr__(name: str):
-    # Lazy, so that ``import kg`` (and the CLI start-up) stays light.
-    if name == "KnowledgeGraph":
-        from kg.store import KnowledgeGraph
-
-        return KnowledgeGraph
-    raise AttributeError(f"module 'kg' has no attribute {name!r}")

@@ -1,17 +1,14 @@
-"""The main job: load, reason, validate, answer the headline question, write exports."""
+"""The whole pipeline: load, validate, reason, answer the headline question, write the exports."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib.namespace import RDF
-
-from kg import export
+from kg import progress
+from kg.exports import rdf
 from kg.files import atomic_write, ensure_dir
-from kg.namespaces import ID, ONTOLOGY_GRAPH, TA
-from kg.store import KnowledgeGraph
+from kg.terms import ID, ONTOLOGY_GRAPH
 
 HEADLINE_QUERY = "xiaomi-beijing-plant"
 NEIGHBOURHOOD_OF = ID["xiaomi"]
@@ -20,6 +17,11 @@ OUTPUTS = {
     "techauto-kg-inferred.ttl": dict(fmt="turtle", inferred=True),
     "techauto-kg.trig": dict(fmt="trig"),
 }
+_ENTITIES_PER_CLASS = """
+SELECT ?class (COUNT(DISTINCT ?entity) AS ?n) WHERE {
+  ?entity a ?class .
+  FILTER(STRSTARTS(STR(?class), STR(ta:)) && STRSTARTS(STR(?entity), STR(id:)))
+} GROUP BY ?class"""
 
 
 @dataclass
@@ -36,57 +38,59 @@ class BuildResult:
     failed_checks: list[str] = field(default_factory=list)
 
 
-def _entities_per_class(kg: KnowledgeGraph) -> list[tuple[str, int]]:
-    counts = Counter(
-        kg.label(cls)
-        for s, cls in kg.asserted().subject_objects(RDF.type)
-        if str(cls).startswith(str(TA)) and str(s).startswith(str(ID))
-    )
+def _entities_per_class(kg) -> list[tuple[str, int]]:
+    counts = {}
+    for cls, number in kg.query(_ENTITIES_PER_CLASS):
+        name = kg.label(cls)
+        counts[name] = counts.get(name, 0) + int(number.value)
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _violation_checks(kg: KnowledgeGraph) -> list[str]:
+def violation_checks(kg) -> list[str]:
     """The ``-violation`` queries that return rows, each with its row count."""
-    from kg import answers, queries
+    from kg.answers import answering, questions
 
     failed = []
-    for query in queries.catalogue().values():
+    for query in questions.catalogue().values():
         if query.is_violation_check:
-            rows = answers.answer(query, {}, kg=kg).rows
+            rows = answering.answer(query, {}, kg=kg).rows
             if rows:
                 failed.append(f"{query.name}: {len(rows)} rows ({query.title})")
     return failed
 
 
-def _headline(kg: KnowledgeGraph) -> str:
-    from kg import answers, queries
+def _headline(kg) -> str:
+    from kg.answers import answering, questions
 
-    answer = answers.answer(queries.find(HEADLINE_QUERY), {}, kg=kg)
-    return answer.render("table")
+    if not kg.mentions(NEIGHBOURHOOD_OF):
+        return "(this graph has no id:xiaomi: no headline answer)\n"
+    return answering.answer(questions.find(HEADLINE_QUERY), {}, kg=kg).render("table")
 
 
-def build(outdir: Path, draw: bool = True) -> BuildResult:
-    """Run the whole pipeline and write the exports into ``outdir``."""
-    from kg import validation
+def build(kg, outdir: Path, draw: bool = True, reasoner: str | None = None) -> BuildResult:
+    """Run the whole pipeline on ``kg`` and write the exports into ``outdir``."""
+    from kg.checks import validation
 
     outdir = ensure_dir(outdir)
-    kg = KnowledgeGraph.load()
-    asserted = len(kg.asserted())
     report = validation.validate(kg)
-    conflicts = validation.conflicts(kg)
-    violations = _violation_checks(kg)
-    headline = _headline(kg)
-    result = kg.reason()
+    with progress.phase("finding conflicts and -violation checks"):
+        conflicts = validation.conflicts(kg)
+        violations = violation_checks(kg)
+    with progress.phase("answering the headline question"):
+        headline = _headline(kg)
+    result = kg.reason(reasoner)
     written = []
     for name, options in OUTPUTS.items():
-        written.append(atomic_write(outdir / name, export.serialize(kg, options["fmt"], options.get("inferred", False))))
-    if draw:
-        written += _pictures(kg, outdir)
+        data = rdf.serialize(kg, options["fmt"], options.get("inferred", False))
+        written.append(atomic_write(outdir / name, data))
+    if draw and kg.mentions(NEIGHBOURHOOD_OF):
+        with progress.phase("drawing Xiaomi's neighbourhood"):
+            written += _pictures(kg, outdir)
     counts = {
-        "ontology": len(kg.graph(ONTOLOGY_GRAPH)),
-        "asserted": asserted,
+        "ontology": kg.count(ONTOLOGY_GRAPH),
+        "asserted": kg.asserted_count(),
         "inferred": len(result.inferred),
-        "claims": len(kg.claim_graphs()),
+        "claims": len(kg.claim_names()),
     }
     return BuildResult(
         counts, _entities_per_class(kg), report.conforms and result.consistent and not violations,
@@ -99,11 +103,11 @@ def _verdict(report, conflicts) -> str:
     return f"{word} ({report.violations} violations, {report.warnings} warnings, {len(conflicts)} conflicts)"
 
 
-def _pictures(kg: KnowledgeGraph, outdir: Path) -> list[Path]:
+def _pictures(kg, outdir: Path) -> list[Path]:
     """Xiaomi's neighbourhood: interactive HTML always, PNG when matplotlib is installed."""
     from importlib.util import find_spec
 
-    from kg import drawing
+    from kg.network import drawing
 
     suffixes = (".html", ".png") if find_spec("matplotlib") else (".html",)
     return [

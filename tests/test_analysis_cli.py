@@ -10,7 +10,7 @@ import pytest
 
 from conftest import run_kg
 from kg.namespaces import ID
-from kg.network import to_networkx
+from kg.network.convert import to_networkx
 
 XIAOMI, BEIJING, PLANT = str(ID["xiaomi"]), str(ID["beijing"]), str(ID["xiaomi-beijing-plant"])
 
@@ -143,7 +143,7 @@ def test_communities_text_is_a_block_per_community_wrapped_at_100_columns(networ
 
 
 def test_analyze_tables_come_from_the_shared_renderer_with_numbers_right_aligned(network):
-    from kg.results import table
+    from kg.answers.results import table
 
     data = analyze_json("stats")
     rows = [(r["kind"], r["nodes"], r["min"], r["mean"], r["median"], r["max"]) for r in data["degree_by_kind"]]
@@ -156,9 +156,9 @@ def test_analyze_tables_come_from_the_shared_renderer_with_numbers_right_aligned
 
 
 def test_draw_takes_its_shared_options_from_outside_the_commands_package():
-    import kg.commands.draw
+    import kg.cli.commands.draw
     from kg.cli import command_names
-    from kg.cli_options import add_data_option, load_graph
+    from kg.cli.options import add_graph_options, load_graph
 
-    assert (kg.commands.draw.add_data_option, kg.commands.draw.load_graph) == (add_data_option, load_graph)
-    assert "cli_options" not in command_names()
+    assert (kg.cli.commands.draw.add_graph_options, kg.cli.commands.draw.load_graph) == (add_graph_options, load_graph)
+    assert "options" not in command_names()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 from conftest import run_kg
 
@@ -46,7 +47,7 @@ def test_as_of_mid_2021_has_the_march_usd_commitment_but_no_plant():
     assert not [r for r in rows if r["entity"] == PLANT or "phase" in r["entity"]]
     usd = [r for r in rows if r["entity"] == USD_COMMITMENT and r["aspect"] == "funding amount"]
     assert usd, rows
-    assert {(r["value"], r["unit"], r["statedOn"]) for r in usd} == {("10000000000.0", "USD", "2021-03-30")}
+    assert {(Decimal(r["value"]), r["unit"], r["statedOn"]) for r in usd} == {(Decimal("1E10"), "USD", "2021-03-30")}
     assert FOUNDING_ARTICLE not in {r["source"] for r in rows}
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from rdflib.namespace import PROV, RDF
 
-from kg import datafiles
-from kg.namespaces import ID, TA
+
+from kg.sources import datafiles
+from kg.terms import ID, PROV, RDF, TA
 
 from conftest import run_kg
 
@@ -34,21 +34,21 @@ def test_fmt_check_flags_a_file_that_is_not_canonical(tmp_path):
 
 
 def test_every_entity_is_stated_in_a_claim(shipped_kg):
-    described = {s for s, _, _ in shipped_kg.asserted() if str(s).startswith(str(ID))}
-    stated = set(shipped_kg.entity_sources())
+    described = {q.subject for q in shipped_kg.quads() if q.subject in ID}
+    stated = {q.subject for claim in shipped_kg.claim_names() for q in shipped_kg.quads(graph=claim)}
     assert len(described) > 150
     assert described - stated == set()
 
 
 def test_every_claim_has_a_source_a_kind_and_a_confidence(shipped_kg):
-    claims = [g.identifier for g in shipped_kg.claim_graphs()]
+    claims = shipped_kg.claim_names()
     assert len(claims) > 80
     for claim in claims:
-        assert (claim, RDF.type, TA.Claim) in shipped_kg.dataset, claim
-        source = shipped_kg.dataset.value(claim, PROV.wasDerivedFrom)
-        assert (source, RDF.type, None) in shipped_kg.dataset, claim
-        assert shipped_kg.dataset.value(claim, TA.hasClaimKind) in {TA.Plan, TA.Outcome, TA.Description}
-        assert shipped_kg.dataset.value(claim, TA.hasConfidence) in {TA.HighConfidence, TA.LowConfidence}
+        assert list(shipped_kg.quads(claim, RDF.type, TA.Claim)), claim
+        source = shipped_kg.value(claim, PROV.wasDerivedFrom)
+        assert list(shipped_kg.quads(source, RDF.type, None)), claim
+        assert shipped_kg.value(claim, TA.hasClaimKind) in {TA.Plan, TA.Outcome, TA.Description}
+        assert shipped_kg.value(claim, TA.hasConfidence) in {TA.HighConfidence, TA.LowConfidence}
 
 
 def test_plan_and_outcome_are_kept_apart_for_the_beijing_plant(shipped_kg):
@@ -58,7 +58,7 @@ def test_plan_and_outcome_are_kept_apart_for_the_beijing_plant(shipped_kg):
              VALUES ?s { id:xiaomi-beijing-plant id:xiaomi-su7 }
              VALUES ?p { ta:plannedAnnualCapacity ta:plannedProductionStart ta:firstDeliveryDate } }"""
     )
-    found = {(kind.split("#")[-1], p.split("#")[-1], str(v)) for kind, p, v in rows}
+    found = {(kind.value.split("#")[-1], p.value.split("#")[-1], v.value) for kind, p, v in rows}
     assert ("Plan", "plannedAnnualCapacity", "300000") in found
     assert ("Plan", "plannedProductionStart", "2024") in found
     assert ("Outcome", "firstDeliveryDate", "2024-04-03") in found

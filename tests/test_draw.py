@@ -1,4 +1,4 @@
-"""`kg draw` and kg.drawing: real PNG and SVG pictures, atomic output, clear errors."""
+"""`kg draw` and kg.network.drawing: real PNG and SVG pictures, atomic output, clear errors."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ import pytest
 from matplotlib import image
 
 from conftest import run_kg
-from kg import drawing
+from kg.network import drawing
 from kg.errors import InputError
+from kg import terms
 from kg.namespaces import ID
-from kg.network import to_networkx
+from kg.network.convert import to_networkx
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -71,7 +72,7 @@ def test_bad_suffix_exits_2_naming_the_option_and_leaves_no_file(tmp_path):
 
 
 def test_draw_neighbourhood_writes_the_picture_build_asks_for(tmp_path, shipped_kg):
-    out = drawing.draw_neighbourhood(shipped_kg, ID["xiaomi"], 1, tmp_path / "xiaomi.svg")
+    out = drawing.draw_neighbourhood(shipped_kg, terms.ID["xiaomi"], 1, tmp_path / "xiaomi.svg")
     assert out.read_text(encoding="utf-8").count("Xiaomi") >= 2
 
 

@@ -8,7 +8,8 @@ import json
 import pytest
 from conftest import run_kg
 
-from kg import explain
+from kg.answers import explain
+from kg import terms
 from kg.namespaces import ID, SRC, TA
 
 FOUNDING_ARTICLE = str(SRC["seed-xiaomi-plant-fr"])
@@ -91,9 +92,9 @@ def test_french_label_finds_the_same_entity_as_the_identifier(plant_json):
 
 
 def test_french_label_of_a_city_resolves(shipped_kg):
-    assert shipped_kg.resolve("Pékin") == ID.beijing
-    assert shipped_kg.resolve("pékin") == ID.beijing
-    assert shipped_kg.resolve("Xiaomi Beijing plant") == ID["xiaomi-beijing-plant"]
+    assert shipped_kg.resolve("Pékin") == terms.ID.beijing
+    assert shipped_kg.resolve("pékin") == terms.ID.beijing
+    assert shipped_kg.resolve("Xiaomi Beijing plant") == terms.ID["xiaomi-beijing-plant"]
 
 
 def test_plant_shows_plans_and_outcomes_side_by_side():
@@ -137,17 +138,17 @@ def test_json_statements_all_carry_claims_with_described_sources(plant_json):
 
 
 def test_json_output_is_deterministic(shipped_kg):
-    first = explain.render_json(explain.explain(shipped_kg, ID.xiaomi))
-    second = explain.render_json(explain.explain(shipped_kg, ID.xiaomi))
+    first = explain.render_json(explain.explain(shipped_kg, terms.ID.xiaomi))
+    second = explain.render_json(explain.explain(shipped_kg, terms.ID.xiaomi))
     assert first == second
     assert json.loads(first)["statements"]
 
 
 def test_as_of_leaves_out_later_outcomes(shipped_kg):
-    early = explain.explain(shipped_kg.as_of(datetime.date(2021, 12, 31)), ID["xiaomi-beijing-plant"])
+    early = explain.explain(shipped_kg.as_of(datetime.date(2021, 12, 31)), terms.ID["xiaomi-beijing-plant"])
     properties = {(st.subject, st.property) for st in early.statements}
-    assert (ID["xiaomi-beijing-plant"], TA.plannedAnnualCapacity) in properties
-    assert (ID["xiaomi-su7"], TA.isManufacturedAt) not in properties
+    assert (terms.ID["xiaomi-beijing-plant"], terms.TA.plannedAnnualCapacity) in properties
+    assert (terms.ID["xiaomi-su7"], terms.TA.isManufacturedAt) not in properties
 
 
 def test_unknown_entity_exits_2_with_one_line_naming_the_closest_labels():

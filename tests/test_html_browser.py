@@ -11,7 +11,7 @@ import pytest
 
 from conftest import run_kg
 from kg.namespaces import ID
-from kg.network import to_networkx
+from kg.network.convert import to_networkx
 
 pytestmark = pytest.mark.browser
 

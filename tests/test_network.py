@@ -10,7 +10,8 @@ import networkx as nx
 import pytest
 
 from kg.namespaces import ID, TA
-from kg.network import EXPORT_FORMATS, network_export, to_networkx
+from kg.exports.network import EXPORT_FORMATS, network_export
+from kg.network.convert import to_networkx
 
 XIAOMI, PLANT, BEIJING = str(ID["xiaomi"]), str(ID["xiaomi-beijing-plant"]), str(ID["beijing"])
 
@@ -28,7 +29,7 @@ def test_nodes_are_the_id_entities_that_have_an_ontology_class(shipped_kg, netwo
     query = """SELECT DISTINCT ?e WHERE {
       ?e a ?class . GRAPH kgg:ontology { ?class a owl:Class }
       FILTER(STRSTARTS(STR(?e), STR(id:))) }"""
-    entities = {str(row.e) for row in shipped_kg.query(query)}
+    entities = {row.e.value for row in shipped_kg.query(query)}
     assert len(entities) > 30
     assert set(network) == entities
     assert network.number_of_nodes() == len(entities)

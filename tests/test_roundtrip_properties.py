@@ -1,6 +1,7 @@
-"""Property-based tests: random valid facts of the ontology survive every RDF export
-format (parsed back, the graph is isomorphic), and canonical Turtle and TriG are the
-same bytes however the facts were inserted."""
+"""Property-based tests: random valid facts of the ontology keep their values in the
+store, survive every RDF export format (parsed back by rdflib, the same quads or an
+isomorphic graph), and the canonical exports are the same bytes however the facts were
+inserted."""
 
 from __future__ import annotations
 
@@ -14,14 +15,15 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
-from kg import export
-from kg.namespaces import CLAIM, ID, ONTOLOGY_GRAPH, SRC, TA
+from kg import terms
+from kg.exports import rdf
+from kg.namespaces import CLAIM, ID, SRC, TA
 from kg.store import KnowledgeGraph
 
-PARSERS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml", "trig": "trig"}
+PARSERS = {"turtle": "turtle", "nt": "nt", "nquads": "nquads", "jsonld": "json-ld", "xml": "xml", "trig": "trig"}
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-_ONTOLOGY = KnowledgeGraph.load(fact_files=[]).graph(ONTOLOGY_GRAPH)
+_ONTOLOGY = KnowledgeGraph.load(data=[]).rdflib_graph(graph=terms.ONTOLOGY_GRAPH)
 CLASSES = sorted(c for c in _ONTOLOGY.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef))
 OBJECT_PROPERTIES = sorted(_ONTOLOGY.subjects(RDF.type, OWL.ObjectProperty))
 DATATYPE_RANGES = {
@@ -62,21 +64,28 @@ def facts(draw) -> list[tuple]:
     return triples
 
 
-def _graph_of(triples: list[tuple]) -> KnowledgeGraph:
-    """The facts stated in one claim, described in the default graph."""
-    kg = KnowledgeGraph()
+def _quads_of(triples: list[tuple]) -> list[tuple]:
+    """The facts stated in one claim (rdflib terms), described in the default graph (``None``)."""
     claim, source = CLAIM["random-facts"], SRC["random-source"]
-    for triple in triples:
-        kg.graph(claim).add(triple)
-    provenance = kg.dataset.default_context
-    provenance.add((claim, RDF.type, TA.Claim))
-    provenance.add((claim, PROV.wasDerivedFrom, source))
-    provenance.add((source, RDFS.label, Literal("Random source", lang="en")))
-    return kg
+    return [(s, p, o, claim) for s, p, o in triples] + [
+        (claim, RDF.type, TA.Claim, None), (claim, PROV.wasDerivedFrom, source, None),
+        (source, RDFS.label, Literal("Random source", lang="en"), None)]
+
+
+def _graph_of(quads: list[tuple]) -> KnowledgeGraph:
+    convert = terms.from_rdflib
+    return KnowledgeGraph.from_quads(
+        terms.Quad(convert(s), convert(p), convert(o), convert(g) if g is not None else terms.DEFAULT_GRAPH)
+        for s, p, o, g in quads)
 
 
 def _quads(dataset: Dataset) -> set[tuple]:
     return {(s, p, o, g.identifier if isinstance(g, Graph) else g) for s, p, o, g in dataset.quads()}
+
+
+def _stored(kg: KnowledgeGraph) -> Dataset:
+    """What the store holds, as an rdflib dataset."""
+    return kg.rdflib_dataset()
 
 
 def test_the_strategies_cover_the_ontology():
@@ -84,28 +93,60 @@ def test_the_strategies_cover_the_ontology():
     assert set(DATATYPE_RANGES.values()) <= set(LITERALS)
 
 
+@SETTINGS
+@given(triples=facts())
+def test_the_store_keeps_every_value(triples):
+    """Oxigraph keeps typed values in their canonical lexical form (300000.0 may come back
+    as 300000) and derived integer types as xsd:integer: the same value and language,
+    and the datatype :func:`kg.terms.stored_datatype` says, never another."""
+    stored = _quads(_stored(_graph_of(_quads_of(triples))))
+    for s, p, o, _ in _quads_of(triples):
+        if isinstance(o, Literal):
+            matches = [v for s2, p2, v, _ in stored if (s2, p2) == (s, p) and isinstance(v, Literal) and v.eq(o)]
+            expected = terms.stored_datatype(str(o.datatype)) if o.datatype is not None else None
+            assert any((m.datatype and str(m.datatype)) == expected and m.language == o.language
+                       for m in matches), (s, p, o)
+
+
 @pytest.mark.parametrize("fmt", sorted(PARSERS))
 @SETTINGS
 @given(triples=facts())
 def test_every_export_format_round_trips(fmt, triples):
-    kg = _graph_of(triples)
-    data = export.serialize(kg, fmt)
-    if fmt == "trig":
+    kg = _graph_of(_quads_of(triples))
+    data = rdf.serialize(kg, fmt)
+    stored = _stored(kg)
+    if fmt in rdf.DATASET_FORMATS:
         back = Dataset()
-        back.parse(data=data, format="trig")
-        assert _quads(back) == _quads(kg.dataset)
+        back.parse(data=data, format=PARSERS[fmt])
+        assert _quads(back) == _quads(stored)
     else:
         expected = Graph()
-        for s, p, o, _ in kg.dataset.quads():
+        for s, p, o, _ in stored.quads():
             expected.add((s, p, o))
         assert isomorphic(Graph().parse(data=data, format=PARSERS[fmt]), expected)
 
 
 @SETTINGS
 @given(triples=facts(), shuffle=st.randoms(use_true_random=False))
-def test_canonical_turtle_and_trig_are_the_same_bytes_every_time(triples, shuffle):
-    shuffled = list(triples)
+def test_canonical_exports_are_the_same_bytes_every_time(triples, shuffle):
+    quads = _quads_of(triples)
+    shuffled = list(quads)
     shuffle.shuffle(shuffled)
-    first, second = _graph_of(triples), _graph_of(shuffled)
-    for fmt in ("turtle", "trig"):
-        assert export.serialize(first, fmt) == export.serialize(second, fmt) == export.serialize(first, fmt)
+    first, second = _graph_of(quads), _graph_of(shuffled)
+    for fmt in ("turtle", "trig", "nquads", "jsonld"):
+        assert rdf.serialize(first, fmt) == rdf.serialize(second, fmt) == rdf.serialize(first, fmt)
+
+
+def test_the_collapsed_datatypes_are_what_oxigraph_does():
+    """Every datatype :data:`kg.terms.COLLAPSED_DATATYPES` names is stored as its primitive
+    type, and a primitive type (xsd:integer, xsd:decimal, xsd:date ...) is kept."""
+    kept = [XSD.integer, XSD.decimal, XSD.double, XSD.date, XSD.gYear, XSD.gYearMonth, XSD.duration, XSD.string]
+    samples = {str(t): "2021-03-30T10:00:00Z" if "dateTime" in str(t) else "1" for t in terms.COLLAPSED_DATATYPES}
+    samples.update({str(t): {"date": "2021-03-30", "gYear": "2021", "gYearMonth": "2021-03",
+                             "duration": "P10Y"}.get(str(t).rsplit("#", 1)[1], "1") for t in kept})
+    quads = [terms.Quad(terms.ID[f"x{i}"], terms.TA.value, terms.Literal(value, datatype=terms.NamedNode(datatype)),
+                        terms.DEFAULT_GRAPH) for i, (datatype, value) in enumerate(sorted(samples.items()))]
+    stored = {q.subject: q.object.datatype.value for q in KnowledgeGraph.from_quads(quads).quads()}
+    for quad in quads:
+        assert stored[quad.subject] == terms.stored_datatype(quad.object.datatype.value), quad
+    assert terms.stored_datatype(str(XSD.positiveInteger)) == str(XSD.integer)

@@ -15,14 +15,17 @@ from pathlib import Path
 
 import pyshacl
 import pytest
-from rdflib import Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SKOS
 
 from conftest import TESTS_DIR
-from kg import importer, resources, validation
-from kg.namespaces import CLAIM, ID, ONTOLOGY_GRAPH, PREFIXES, SH, SRC, TA
+from kg.sources import importer
+from kg.checks import validation
+from kg import terms
+from kg.namespaces import PREFIXES, SH, TA
 from kg.store import KnowledgeGraph
+from kg.terms import ONTOLOGY_GRAPH
 
 FIXTURES = TESTS_DIR / "shapes"
 TASH = Namespace("https://w3id.org/techauto/shapes#")
@@ -49,7 +52,26 @@ def expand(word: str) -> URIRef | str:
 
 
 def load(path: Path) -> KnowledgeGraph:
-    return KnowledgeGraph.load(fact_files=[], extra_files=[path])
+    return KnowledgeGraph.load(data=[path])
+
+
+class RdfGraph:
+    """An rdflib graph queried as the tests of shapes need: ``.dataset`` is the graph,
+    ``.query(text, bindings)`` knows the project's prefixes."""
+
+    def __init__(self, graph: Graph):
+        self.dataset = graph
+
+    def query(self, text: str, bindings: dict | None = None):
+        return self.dataset.query(text, initNs=dict(NAMES), initBindings=bindings or {})
+
+
+def rdf_graph(*parts: Graph) -> RdfGraph:
+    merged = Graph()
+    for part in parts:
+        for triple in part:
+            merged.add(triple)
+    return RdfGraph(merged)
 
 
 @pytest.fixture(scope="module")
@@ -58,12 +80,17 @@ def shapes():
 
 
 @pytest.fixture(scope="module")
-def shapes_kg() -> KnowledgeGraph:
-    """The ontology and the shapes in one graph, to query the shapes."""
-    return KnowledgeGraph.load(fact_files=[], extra_files=resources.shapes_files())
+def ontology() -> Graph:
+    return KnowledgeGraph.load(data=[]).rdflib_graph(graph=ONTOLOGY_GRAPH)
 
 
-def constraints(shapes_kg: KnowledgeGraph) -> set[URIRef]:
+@pytest.fixture(scope="module")
+def shapes_kg(shapes, ontology) -> RdfGraph:
+    """The ontology and the shapes in one rdflib graph, to query the shapes."""
+    return rdf_graph(ontology, shapes)
+
+
+def constraints(shapes_kg: RdfGraph) -> set[URIRef]:
     """Every constraint: the property shapes and the SPARQL constraints."""
     rows = shapes_kg.query("SELECT DISTINCT ?c WHERE { { ?c sh:path ?p } UNION { ?s sh:sparql ?c } }")
     return {row.c for row in rows}
@@ -87,11 +114,9 @@ SELECT DISTINCT ?shape WHERE {
 """
 
 
-def exercised(path: Path) -> set[URIRef]:
+def exercised(path: Path, shapes_graph: Graph, ontology: Graph) -> set[URIRef]:
     """The shapes and constraints that have a focus node in a fixture."""
-    kg = KnowledgeGraph.load(fact_files=[], extra_files=[path, *resources.shapes_files()])
-    for triple in validation.stated_in(kg):
-        kg.dataset.add(triple)
+    kg = rdf_graph(validation.data_graph(load(path)), shapes_graph, ontology)
     shapes = {row.shape for row in kg.query(_TARGETED_SHAPES)}
     sparql_targets = kg.query("SELECT ?shape ?select WHERE { ?shape sh:target/sh:select ?select }")
     shapes |= {row.shape for row in sparql_targets if list(kg.query(str(row.select)))}
@@ -100,12 +125,12 @@ def exercised(path: Path) -> set[URIRef]:
 
 
 @pytest.mark.parametrize("path", fixture_files("valid"), ids=lambda p: p.name)
-def test_valid_fixture_gives_no_result_for_the_constraints_it_exercises(path, shapes):
+def test_valid_fixture_gives_no_result_for_the_constraints_it_exercises(path, shapes, ontology):
     report = validation.validate(load(path), shapes)
     assert report.conforms
     assert report.results == []
     covered = {c for words in header(path, "covers") for c in words}
-    assert covered and covered - exercised(path) == set()
+    assert covered and covered - exercised(path, shapes, ontology) == set()
 
 
 @pytest.mark.parametrize("path", fixture_files("invalid"), ids=lambda p: p.name)
@@ -159,7 +184,7 @@ SELECT ?class WHERE { ?class a owl:Class . FILTER (STRSTARTS(STR(?class), STR(ta
 SEVERITY_ORDER = (SH.Info, SH.Warning, SH.Violation)
 
 
-def node_shapes(shapes_kg: KnowledgeGraph) -> set[URIRef]:
+def node_shapes(shapes_kg: RdfGraph) -> set[URIRef]:
     return set(shapes_kg.dataset.subjects(RDF.type, SH.NodeShape))
 
 
@@ -205,11 +230,12 @@ def test_a_sparql_constraint_is_reported_with_its_own_message_and_severity(shape
 def test_a_sparql_result_has_one_message(shapes):
     """The joint venture's stakes add up to 110: one result, with one filled-in message."""
     kg = load(FIXTURES / "invalid" / "joint-venture-shares-above-100.trig")
-    _, results, _ = pyshacl.validate(validation.data_graph(kg), shacl_graph=shapes, ont_graph=kg.graph(ONTOLOGY_GRAPH),
+    _, results, _ = pyshacl.validate(validation.data_graph(kg), shacl_graph=shapes,
+                                     ont_graph=kg.rdflib_graph(graph=ONTOLOGY_GRAPH),
                                      inference="none", advanced=True, allow_warnings=True)
     (result,) = results.objects(None, SH.result)
     assert [str(m) for m in results.objects(result, SH.resultMessage)] == [
-        "The ownership stakes in the joint venture add up to 110.0 per cent of its equity, more than 100."
+        "The ownership stakes in the joint venture add up to 110 per cent of its equity, more than 100."
     ]
 
 
@@ -262,10 +288,10 @@ def test_claims_that_disagree_on_a_functional_property_are_a_conflict(shapes):
     kg = load(FIXTURES / "conflicts" / "plant-capacity.trig")
     assert validation.validate(kg, shapes).conforms
     (conflict,) = validation.conflicts(kg)
-    assert (conflict.subject, conflict.property) == (ID["example-plant"], TA.plannedAnnualCapacity)
-    assert [(v.value.toPython(), v.claim, v.sources, str(v.stated_on)) for v in conflict.values] == [
-        (300000, CLAIM["example-plan"], (SRC["example-report"],), "2021-11-27"),
-        (150000, CLAIM["example-revision"], (SRC["example-later-report"],), "2023"),
+    assert (conflict.subject, conflict.property) == (terms.ID["example-plant"], terms.TA.plannedAnnualCapacity)
+    assert [(terms.python_value(v.value), v.claim, v.sources, v.stated_on.value) for v in conflict.values] == [
+        (300000, terms.CLAIM["example-plan"], (terms.SRC["example-report"],), "2021-11-27"),
+        (150000, terms.CLAIM["example-revision"], (terms.SRC["example-later-report"],), "2023"),
     ]
 
 

@@ -75,7 +75,7 @@ def test_a_missing_file_exits_2_with_one_line_naming_it(tmp_path):
     done = run_kg("validate", missing)
     assert done.returncode == 2
     assert done.stdout == ""
-    assert done.stderr == f"kg validate: error: {missing}: no such file\n"
+    assert done.stderr == f"kg validate: error: {missing}: no such file or folder\n"
 
 
 def test_a_syntax_error_exits_2_naming_file_and_line(tmp_path):

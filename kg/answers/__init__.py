@@ -1,0 +1,1 @@
+"""Answers out: the question catalogue, running questions, sources of each row, explanations, rendering."""

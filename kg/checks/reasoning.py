@@ -1,0 +1,202 @@
+"""OWL RL reasoning: what it adds, kept apart from what was asserted, and whether the
+graph is consistent.
+
+Two engines compute the same entailments: ``rules`` (the default: the OWL RL rules the
+ontology needs, compiled from it and run on the store, :mod:`kg.checks.rules`) and
+``owlrl`` (the reference: the full OWL RL closure by the owlrl library, on an rdflib copy
+of the graph). What they add is filtered of axiomatic noise (statements about anything
+but the graph's entities, literal values, reflexive ``owl:sameAs``, ``owl:Thing``-like
+types), grouped by kind, and checked for inconsistency (members of ``owl:Nothing``,
+disjointness clashes, functional properties with two values) with the same queries
+whichever engine ran.
+
+:meth:`kg.store.KnowledgeGraph.reason` runs :func:`infer`, keeps the inferences, then
+asks :func:`report`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from kg.terms import CLAIM, OWL, RDF, RDFS, BlankNode, Literal, Triple, comparable, is_entity
+
+ENGINES = ("rules", "owlrl")
+DEFAULT_ENGINE = "rules"
+ERROR_NS = "http://www.daml.org/2002/03/agents/agent-ont#"
+NOISE_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
+
+KINDS = (
+    "types from the class hierarchy, domains and ranges",
+    "inverse links",
+    "transitive links",
+    "symmetric links",
+    "links from super-properties",
+    "other",
+)
+
+
+@dataclass
+class ReasoningResult:
+    """What reasoning added to a graph, and the inconsistencies it found."""
+
+    inferred: list[Triple]
+    by_kind: dict[str, list[Triple]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    reasoner: str = DEFAULT_ENGINE
+
+    @property
+    def consistent(self) -> bool:
+        return not self.errors
+
+    def __contains__(self, triple) -> bool:
+        return Triple(*triple) in set(self.inferred)
+
+
+def is_noise(triple: Triple) -> bool:
+    """Axiomatic or uninformative: about anything but an entity, a literal value,
+    reflexive ``owl:sameAs``, ``owl:Thing``-like or blank-node types."""
+    s, p, o = triple.subject, triple.predicate, triple.object
+    if not is_entity(s) or isinstance(o, Literal):
+        return True
+    if p == OWL.sameAs and s == o:
+        return True
+    return p == RDF.type and (o in NOISE_TYPES or isinstance(o, BlankNode))
+
+
+def infer(kg, engine: str | None = None) -> tuple[list[Triple], list[str]]:
+    """The filtered, sorted triples that ``engine`` entails beyond what ``kg`` asserts,
+    and the engine's own error messages."""
+    engine = engine or DEFAULT_ENGINE
+    if engine == "owlrl":
+        triples, errors = _owlrl(kg)
+    elif engine == "rules":
+        from kg.checks import rules
+
+        triples, errors = rules.infer(kg), []
+    else:
+        from kg.errors import InputError
+
+        raise InputError(f"--reasoner {engine}: unknown (known: {', '.join(ENGINES)})")
+    kept = {t for t in triples if not is_noise(t)}
+    asserted = kg.store
+    kept = {t for t in kept if next(asserted.quads_for_pattern(t.subject, t.predicate, t.object, None), None) is None}
+    return sorted(kept, key=lambda t: (t.subject.value, t.predicate.value, str(t.object))), errors
+
+
+def _owlrl(kg) -> tuple[list[Triple], list[str]]:
+    """owlrl's OWL RL closure of ontology and facts, as new triples and error messages."""
+    import owlrl
+    from rdflib import URIRef
+    from rdflib.namespace import RDF as RDFLIB_RDF
+
+    from kg.terms import from_rdflib
+
+    graph = kg.rdflib_graph(ontology=True, asserted=True)
+    before = set(graph)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+    errors = []
+    for message in graph.subjects(RDFLIB_RDF.type, URIRef(ERROR_NS + "ErrorMessage")):
+        errors.extend(str(text) for text in graph.objects(message, URIRef(ERROR_NS + "error")))
+    new = []
+    for s, p, o in set(graph) - before:
+        if str(p).startswith(ERROR_NS):
+            continue
+        try:
+            new.append(Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)))
+        except (TypeError, ValueError):  # a literal in subject position (owlrl's datatype rules)
+            continue
+    return new, sorted(errors)
+
+
+# -- what the inferences are, and whether the graph is consistent -------------------------
+
+_SCHEMA_QUERY = """
+SELECT ?p ?kind ?q WHERE { GRAPH kgg:ontology {
+  { ?p owl:inverseOf ?q BIND("inverse" AS ?kind) }
+  UNION { ?q owl:inverseOf ?p BIND("inverse" AS ?kind) }
+  UNION { ?p a owl:TransitiveProperty BIND("transitive" AS ?kind) }
+  UNION { ?p a owl:SymmetricProperty BIND("symmetric" AS ?kind) }
+  UNION { ?q rdfs:subPropertyOf ?p BIND("super" AS ?kind) }
+} }"""
+
+_DISJOINT_QUERY = """
+SELECT DISTINCT ?thing ?first ?second WHERE {
+  GRAPH kgg:ontology { ?group a owl:AllDisjointClasses ; owl:members ?list .
+                       ?list rdf:rest*/rdf:first ?first . ?list rdf:rest*/rdf:first ?second }
+  FILTER(STR(?first) < STR(?second))
+  ?thing a ?first , ?second .
+}"""
+
+_NOTHING_QUERY = "SELECT DISTINCT ?thing WHERE { ?thing a owl:Nothing }"
+
+_FUNCTIONAL_QUERY = """
+SELECT ?subject ?property ?value WHERE {
+  GRAPH kgg:ontology { ?property a owl:FunctionalProperty }
+  ?subject ?property ?value .
+}"""
+
+_CLAIMED_QUERY = "SELECT ?claim ?value WHERE { GRAPH ?claim { ?subject ?property ?value } }"
+
+
+def report(kg, inferred: list[Triple], engine_errors: list[str], engine: str) -> ReasoningResult:
+    """Group ``inferred`` by kind and check ``kg`` (its inferences kept) for inconsistency."""
+    schema = defaultdict(set)
+    for row in kg.query(_SCHEMA_QUERY):
+        schema[row.kind.value].add((row.p, row.q))
+    by_kind: dict[str, list[Triple]] = {kind: [] for kind in KINDS}
+    for triple in inferred:
+        by_kind[_kind(kg, triple, schema)].append(triple)
+    errors = list(engine_errors)
+    errors += [f"{r.thing.value} is a member of owl:Nothing" for r in kg.query(_NOTHING_QUERY, inferred=True)]
+    errors += [f"{r.thing.value} is a member of disjoint classes {r.first.value} and {r.second.value}"
+               for r in kg.query(_DISJOINT_QUERY, inferred=True)]
+    errors += _functional_clashes(kg)
+    return ReasoningResult(inferred, {k: v for k, v in by_kind.items() if v}, sorted(set(errors)), engine)
+
+
+def _kind(kg, triple: Triple, schema) -> str:
+    s, p, o = triple.subject, triple.predicate, triple.object
+    if p == RDF.type:
+        return KINDS[0]
+    inverses = {q for prop, q in schema["inverse"] if prop == p}
+    if any(next(kg.store.quads_for_pattern(o, q, s, None), None) is not None for q in inverses):
+        return KINDS[1]
+    if any(prop == p for prop, _ in schema["transitive"]):
+        return KINDS[2]
+    if any(prop == p for prop, _ in schema["symmetric"]):
+        return KINDS[3]
+    if any(prop == p for prop, _ in schema["super"]):
+        return KINDS[4]
+    return KINDS[5]
+
+
+def _functional_clashes(kg) -> list[str]:
+    """Entities with two values of a functional property, unless each claim states at most
+    one of them and together they state all: a disagreement between sources (reported by
+    ``kg validate`` as a conflict), not an inconsistency."""
+    values = defaultdict(dict)
+    for row in kg.query(_FUNCTIONAL_QUERY, inferred=True):
+        if is_entity(row.subject):
+            values[(row.subject, row.property)].setdefault(comparable(row.value), row.value)
+    messages = []
+    for (subject, prop), found in sorted(values.items(), key=lambda item: (item[0][0].value, item[0][1].value)):
+        if len(found) < 2:
+            continue
+        stated = defaultdict(set)
+        for row in kg.query(_CLAIMED_QUERY, {"subject": subject, "property": prop}):
+            if row.claim in CLAIM:
+                stated[row.claim].add(comparable(row.value))
+        separate = all(len(v) <= 1 for v in stated.values()) and set().union(*stated.values()) >= set(found)
+        if not separate:
+            shown = ", ".join(sorted(v.value for v in found.values()))
+            messages.append(f"{subject.value} has {len(found)} values of functional property {prop.value}: {shown}")
+    return messages
+
+
+def describe(kg, triple: Triple) -> str:
+    """``label —property→ label`` of an inferred triple, for people."""
+    s, p, o = triple.subject, triple.predicate, triple.object
+    obj = o.value if isinstance(o, Literal) else kg.label(o)
+    return f"{kg.label(s)} —{kg.label(p)}→ {obj}"
+

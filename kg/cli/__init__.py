@@ -1,0 +1,95 @@
+"""The ``kg`` command: argument parsing and dispatch.
+
+Each sub-command lives in ``kg/commands/<name>.py`` with two functions:
+``configure(parser)`` adds its options, ``run(args) -> int`` does the work. Command
+modules import heavy libraries (pyshacl, owlrl, networkx, matplotlib) inside ``run``
+only, so that start-up stays fast.
+
+Exit codes: 0 success (the graph conforms), 1 the graph does not conform (or a
+``-violation`` query returned rows), 2 bad input or other error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from kg import __version__
+from kg.errors import KgError
+
+EXIT_OK = 0
+EXIT_NONCONFORMANT = 1
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+ORDER = ["build", "validate", "query", "explain", "export", "reason", "analyze", "draw", "serve", "push",
+         "import", "fmt"]
+"""The order ``--help`` lists sub-commands in; any other module of ``kg.cli.commands`` follows."""
+
+
+def command_names() -> list[str]:
+    """The sub-commands: the modules of ``kg.cli.commands`` (``import_`` is ``import``)."""
+    import pkgutil
+
+    import kg.cli.commands
+
+    found = {m.name.rstrip("_") for m in pkgutil.iter_modules(kg.cli.commands.__path__)}
+    return [n for n in ORDER if n in found] + sorted(found - set(ORDER))
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as for any bad input
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``kg`` with every sub-command."""
+    parser = _Parser(
+        prog="kg",
+        description="Knowledge graph of technology companies entering the car industry.",
+        epilog="Exit codes: 0 ok/conforms, 1 does not conform, 2 error, 130 interrupted.",
+    )
+    parser.add_argument("--version", action="version", version=f"kg {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress on standard error (shown only when it is a terminal)")
+    for name in command_names():
+        module = _command_module(name)
+        doc = (module.__doc__ or "").strip().splitlines()[0]
+        command = sub.add_parser(name, help=doc, description=module.__doc__, parents=[common],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+        module.configure(command)
+        command.set_defaults(_run=module.run)
+    return parser
+
+
+def _command_module(name: str):
+    try:
+        return importlib.import_module(f"kg.cli.commands.{name}")
+    except ModuleNotFoundError:
+        return importlib.import_module(f"kg.cli.commands.{name}_")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``kg`` with ``argv`` (default: the process arguments); return the exit code."""
+    args = build_parser().parse_args(argv)
+    from kg import progress
+
+    progress.configure(quiet=args.quiet)
+    try:
+        return args._run(args)
+    except KgError as exc:
+        print(f"kg {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"kg {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+    except OSError as exc:  # a file problem no command foresaw: still one line, exit 2
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"kg {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR

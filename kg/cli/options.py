@@ -1,0 +1,78 @@
+"""Options and helpers shared by several sub-commands.
+
+It lives outside ``kg/cli/commands`` because :mod:`kg.cli` makes every module there a
+sub-command.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+GRAPH_HELP = """The graph: the shipped facts and ontology, unless --data names your own files or
+folders (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML) and --ontology your own
+ontology; --store DIR keeps the graph on disk (loaded once: later commands that name the
+same DIR without --data open it, read-only when they only read)."""
+
+
+def add_graph_options(parser: argparse.ArgumentParser, ontology_help: str | None = None) -> None:
+    """``--data PATH ...``, ``--ontology FILE ...`` and ``--store DIR``.
+
+    With ``ontology_help``, ``--ontology`` may also be given without a file (the command
+    says what that means); it then reads as an empty list.
+    """
+    group = parser.add_argument_group("graph", GRAPH_HELP)
+    group.add_argument("--data", action="extend", nargs="+", type=Path, metavar="PATH",
+                       help="RDF files or folders to use instead of the shipped facts (repeatable)")
+    group.add_argument("--ontology", action="extend", nargs="*" if ontology_help else "+", type=Path,
+                       metavar="FILE", help=ontology_help or "ontology files to use instead of the shipped ontology")
+    group.add_argument("--store", type=Path, metavar="DIR",
+                       help="keep the graph in DIR (an Oxigraph store), or open the one kept there")
+
+
+def add_reasoner_option(parser: argparse.ArgumentParser) -> None:
+    from kg.checks.reasoning import DEFAULT_ENGINE, ENGINES
+
+    parser.add_argument("--reasoner", choices=ENGINES, default=None,
+                        help=f"OWL RL engine (default {DEFAULT_ENGINE}; owlrl is the reference)")
+
+
+def load_graph(args: argparse.Namespace, read_only: bool = True):
+    """The knowledge graph the command works on (see :data:`GRAPH_HELP`)."""
+    import sys
+
+    from kg.store import KnowledgeGraph
+
+    kg = KnowledgeGraph.load(data=args.data, ontology=args.ontology or None, store=args.store, read_only=read_only)
+    for note in kg.notes:
+        print(f"kg {args.command}: note: {note}", file=sys.stderr)
+    return kg
+
+
+def parse_date(option: str, value: str):
+    """An ISO date from an option's value, or an InputError naming the option."""
+    import datetime
+
+    from kg.errors import InputError
+
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{option} {value!r}: expected a date YYYY-MM-DD") from None
+
+
+def positive(kind):
+    """An argparse type: a positive ``kind`` (int or float), finite."""
+    import math
+
+    def convert(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if not value > 0 or (isinstance(value, float) and not math.isfinite(value)):
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+        return value
+
+    convert.__name__ = kind.__name__
+    return convert

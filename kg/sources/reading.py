@@ -1,0 +1,359 @@
+"""Reading RDF files, safely, with errors that name the file and line.
+
+Input may come from strangers. A file larger than :func:`max_file_bytes` is refused, and
+so is one that is not UTF-8; RDF/XML may not declare a DOCTYPE or entities (no "billion
+laughs", no external entities); JSON-LD may not name a remote ``@context`` (kg never
+fetches one); ``owl:imports`` is never followed.
+
+After these checks a file is parsed by Oxigraph into the store (:func:`load_into_store`,
+the graph every command works on), or by rdflib (:func:`read_into`, for the project's
+own data files and for shapes), under :func:`kg.checks.safety.guard`: no network, no
+other files.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kg.errors import InputError
+
+FORMATS_BY_SUFFIX = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".trig": "trig",
+    ".nq": "nquads",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".xml": "xml",
+    ".owl": "xml",
+}
+QUAD_FORMATS = {"trig", "nquads", "json-ld"}
+LINE_FORMATS = {"nt", "nquads"}
+MAX_FILE_MB = 512
+"""Default size limit of an input file; the environment variable ``KG_MAX_FILE_MB`` overrides it."""
+_OXIGRAPH_FORMATS = {
+    "turtle": "TURTLE", "nt": "N_TRIPLES", "trig": "TRIG", "nquads": "N_QUADS",
+    "json-ld": "JSON_LD", "xml": "RDF_XML",
+}
+_OXIGRAPH_ERROR = re.compile(r"line (\d+)")
+_COLLAPSED = re.compile(
+    rb"(?:\^\^<?|datatype=[\"']|\"@type\"\s*:\s*\")(?:xsd:|http://www\.w3\.org/2001/XMLSchema#)"
+    rb"(int|long|short|byte|nonNegativeInteger|positiveInteger|nonPositiveInteger|negativeInteger"
+    rb"|unsignedLong|unsignedInt|unsignedShort|unsignedByte|dateTimeStamp)\b")
+"""A literal typed with a datatype the store keeps as its primitive type (Turtle, N-Triples,
+RDF/XML, JSON-LD spellings)."""
+
+_LINE_PATTERNS = (
+    re.compile(r"at line (\d+)"),
+    re.compile(r"line[: ]+(\d+)", re.IGNORECASE),
+)
+_XML_DECLARATIONS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_INVALID_IRI = " does not look like a valid URI"
+
+
+def data_files(paths) -> list[Path]:
+    """The RDF files named by ``paths``: files as given, folders searched for files with a
+    known suffix (sorted); a path that does not exist is an error."""
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.suffix.lower() in FORMATS_BY_SUFFIX and p.is_file())
+            if not inside:
+                raise InputError(f"{path}: folder holds no RDF file ({', '.join(sorted(FORMATS_BY_SUFFIX))})")
+            found += inside
+        elif path.is_file():
+            format_for(path)
+            found.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    return found
+
+
+def format_for(path: Path) -> str:
+    """The rdflib parser name for a file, from its suffix."""
+    try:
+        return FORMATS_BY_SUFFIX[path.suffix.lower()]
+    except KeyError:
+        known = ", ".join(sorted(FORMATS_BY_SUFFIX))
+        raise InputError(f"{path}: unknown RDF file type {path.suffix!r} (known: {known})") from None
+
+
+# -- errors ------------------------------------------------------------------------------
+
+
+def _error_line(exc: Exception) -> int | None:
+    if hasattr(exc, "getLineNumber"):  # xml.sax.SAXParseException
+        return exc.getLineNumber()
+    lines = getattr(exc, "lines", None)
+    if isinstance(lines, int):
+        return lines + 1 if "at line" not in str(exc) else _first_line_number(str(exc))
+    return _first_line_number(str(exc))
+
+
+def _first_line_number(message: str) -> int | None:
+    for pattern in _LINE_PATTERNS:
+        match = pattern.search(message)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _reason(exc: Exception) -> str:
+    if hasattr(exc, "getMessage"):  # xml.sax.SAXParseException, without "<unknown>:4:2:"
+        return str(exc.getMessage())[:200]
+    text = str(exc).strip()
+    match = re.search(r"Bad syntax \((.*?)\) at \^", text, re.DOTALL)
+    if match:
+        text = match.group(1)
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return first[:200]
+
+
+def parse_error(path: Path, exc: Exception, line: int | None = None) -> InputError:
+    """An :class:`InputError` naming the file, the line when known, and the reason."""
+    line = line or _error_line(exc)
+    where = f"{path}:{line}" if line else str(path)
+    return InputError(f"{where}: syntax error: {_reason(exc)}")
+
+
+# -- checks before parsing ---------------------------------------------------------------
+
+
+def max_file_bytes() -> int:
+    """The size limit of an input file, in bytes (``KG_MAX_FILE_MB``, default 50)."""
+    raw = os.environ.get("KG_MAX_FILE_MB", str(MAX_FILE_MB))
+    try:
+        megabytes = float(raw)
+    except ValueError:
+        megabytes = -1
+    if megabytes <= 0:
+        raise InputError(f"KG_MAX_FILE_MB={raw!r}: expected a positive number of megabytes")
+    return int(megabytes * 1024 * 1024)
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of a user's input file: it must exist, be within the size limit, be UTF-8."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a file")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    size, limit = path.stat().st_size, max_file_bytes()
+    if size > limit:
+        raise InputError(f"{path}: file of {size / 2**20:.1f} MB is larger than the limit of "
+                         f"{limit / 2**20:g} MB (set KG_MAX_FILE_MB to change it)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); kg reads UTF-8 only") from None
+    return data
+
+
+def _check_xml(path: Path, data: bytes) -> None:
+    """RDF/XML must be UTF-8, well-formed, and declare no DOCTYPE or entity: checked by
+    defusedxml's hardened expat reader (whatever encoding the bytes would claim) before
+    Oxigraph reads a byte of it."""
+    import xml.sax
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.expatreader import create_parser
+
+    if data.startswith((b"\x00<", b"<\x00")):
+        raise InputError(f"{path}:1: UTF-16 text without a byte-order mark; kg reads UTF-8 only")
+    match = _XML_DECLARATIONS.search(data)
+    if match:
+        line = data[: match.start()].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: <!{match.group(1).decode().upper()}> refused: RDF/XML may not "
+                         "declare a DOCTYPE or entities (entity expansion, external entities)")
+    parser = create_parser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    parser.setContentHandler(xml.sax.ContentHandler())
+    try:
+        parser.parse(io.BytesIO(data))
+    except DefusedXmlException:
+        raise InputError(f"{path}: <!DOCTYPE> refused: RDF/XML may not declare a DOCTYPE or entities "
+                         "(entity expansion, external entities)") from None
+    except xml.sax.SAXParseException as exc:
+        raise InputError(f"{path}:{exc.getLineNumber()}: syntax error: {exc.getMessage()[:200]}") from None
+
+
+def _check_json_ld(path: Path, data: bytes) -> None:
+    try:
+        document = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply to read") from None
+    if not isinstance(document, (dict, list)):
+        raise InputError(f"{path}:1: syntax error: a JSON-LD document is an object or an array")
+    reference = remote_context(document)
+    if reference is not None:
+        raise InputError(f"{path}: JSON-LD context {reference!r} refused: kg never fetches a "
+                         "context; put the context in the file")
+
+
+def remote_context(document) -> str | None:
+    """The first ``@context`` or ``@import`` of a JSON-LD document that names a document."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key in ("@context", "@import"):
+                for value in node.get(key) if isinstance(node.get(key), list) else [node.get(key)]:
+                    if isinstance(value, str):
+                        return value
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return None
+
+
+# -- parsing -----------------------------------------------------------------------------
+
+
+class _LineReader(io.StringIO):
+    """Text handed to a line-based parser one line per read, counting the lines read
+    (rdflib's N-Triples errors do not say which line failed)."""
+
+    lines = 0
+
+    def read(self, size: int | None = -1) -> str:
+        line = self.readline()
+        self.lines += bool(line)
+        return line
+
+
+class _TermWarnings(logging.Handler):
+    """rdflib's term warnings during a parse: invalid IRIs kept, the rest dropped
+    (ill-typed literals are for SHACL to report, not for a traceback on stderr)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.invalid_iris: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if _INVALID_IRI in message:
+            self.invalid_iris.append(message.split(_INVALID_IRI)[0])
+
+
+@contextmanager
+def _term_warnings() -> Iterator[_TermWarnings]:
+    logger = logging.getLogger("rdflib.term")
+    handler, propagate = _TermWarnings(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def checked_input(path: Path) -> tuple[str, bytes]:
+    """The format and bytes of an RDF file that passed every check above."""
+    path = Path(path)
+    fmt = format_for(path)
+    data = read_input(path)
+    if fmt == "xml":
+        _check_xml(path, data)
+    if fmt == "json-ld":
+        _check_json_ld(path, data)
+    return fmt, data
+
+
+def load_into_store(store, path: Path, graph=None) -> list[str]:
+    """Parse ``path`` with Oxigraph into ``store`` (a ``pyoxigraph.Store``), after the checks.
+
+    Quad formats keep their own graphs; a triple format goes into ``graph`` (a
+    ``NamedNode``), or the default graph when it is ``None``. Returns notes for the
+    user: the datatypes of the file that the store keeps as their primitive type
+    (:data:`kg.terms.COLLAPSED_DATATYPES`).
+    """
+    import pyoxigraph
+
+    from kg.checks import safety
+
+    path = Path(path)
+    fmt, data = checked_input(path)
+    options = {"to_graph": graph} if graph is not None and fmt not in QUAD_FORMATS else {}
+    try:
+        with safety.guard():
+            store.bulk_load(data, format=getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMATS[fmt]),
+                            base_iri=path.resolve().as_uri(), **options)
+    except SyntaxError as exc:
+        raise oxigraph_error(path, exc) from None
+    except OSError as exc:
+        refused = safety.refusal(exc)
+        raise InputError(f"{path}: {refused or safety.first_line(exc)}") from None
+    collapsed = sorted({m.group(1).decode() for m in _COLLAPSED.finditer(data)})
+    if collapsed:
+        names = ", ".join(f"xsd:{name} as xsd:{'dateTime' if name == 'dateTimeStamp' else 'integer'}"
+                          for name in collapsed)
+        return [f"{path}: the store keeps values typed {names} (the same values; see README, the store)"]
+    return []
+
+
+def oxigraph_error(path: Path, exc: Exception) -> InputError:
+    """An :class:`InputError` from an Oxigraph parse error: file, line, reason."""
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    match = _OXIGRAPH_ERROR.search(message)
+    reason = re.sub(r"^Parser error (at|between) .*?: ", "", message)
+    reason = re.sub(r" \(line \d+\)$", "", reason)
+    where = f"{path}:{match.group(1)}" if match else str(path)
+    return InputError(f"{where}: syntax error: {reason[:200]}")
+
+
+def read_into(dataset, path: Path, graph_name=None) -> None:
+    """Parse ``path`` with rdflib into ``dataset``, after the checks above.
+
+    Quad formats keep their own graphs; a triple format goes into ``graph_name`` (or
+    the default graph when it is ``None``).
+    """
+    from kg.checks import safety
+
+    path = Path(path)
+    fmt, data = checked_input(path)
+    if fmt in QUAD_FORMATS:
+        target = dataset
+    else:
+        target = dataset.graph(graph_name) if graph_name is not None else dataset.default_context
+    reader = _LineReader(data.decode("utf-8")) if fmt in LINE_FORMATS else None
+    source = {"source": reader} if reader else {"data": data}
+    try:
+        with safety.guard(), _term_warnings() as warnings:
+            target.parse(**source, format=fmt, publicID=path.resolve().as_uri())
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply to read") from None
+    except Exception as exc:  # rdflib raises many types; all mean bad input here
+        refused = safety.refusal(exc)
+        if refused:
+            raise InputError(f"{path}: {refused}") from None
+        raise parse_error(path, exc, reader.lines if reader else None) from None
+    if warnings.invalid_iris:
+        raise InputError(f"{path}: invalid IRI <{warnings.invalid_iris[0][:200]}>")
+
+
+def read_graph(path: Path):
+    """Parse a triple file (Turtle, N-Triples, RDF/XML) with rdflib into a new graph."""
+    from rdflib import Dataset, Graph
+
+    dataset = Dataset()
+    read_into(dataset, path)
+    graph = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph

@@ -1,0 +1,482 @@
+"""The knowledge graph: the one place through which all graph access and querying pass.
+
+A :class:`KnowledgeGraph` keeps its quads in Oxigraph (``pyoxigraph.Store``), in memory
+or on disk (``--store DIR``, :mod:`kg.store.persistent`), laid out as:
+
+- ``kgg:ontology``: the OWL ontology;
+- one named graph per claim (``claim:...``): the facts one passage of a source states;
+- the default graph: the sources and the claims' descriptions (provenance), and the
+  triples of a user's files that name no graph;
+- ``kgg:inferred``: what reasoning added, kept apart: after :meth:`reason`, a second
+  store holds everything plus the inferences, and ``inferred=True`` queries read it.
+
+SPARQL sees the union of all graphs as its default graph, and ``GRAPH ?claim {...}``
+reaches one claim. Terms are pyoxigraph's (:mod:`kg.terms`); the rdflib views
+(:meth:`rdflib_graph`, :meth:`rdflib_claims`, :meth:`rdflib_dataset`) are for the
+libraries that need rdflib (pySHACL, owlrl).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+import pyoxigraph
+
+from kg import namespaces, progress, resources
+from kg.errors import InputError
+from kg.sources import reading
+from kg.sparql_text import pattern_start
+from kg.store import persistent, timeline
+from kg.store.results import Result
+from kg.terms import (CLAIM, DEFAULT_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SKOS, TA,
+                      BlankNode, Literal, NamedNode, Quad)
+
+_SYNTAX_POSITION = re.compile(r"^error at (\d+):(\d+): ")
+
+
+def _slug(text: str) -> str:
+    """The identifier a name spells: "Xiaomi Beijing plant" -> "xiaomi-beijing-plant"."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+def with_values(text: str, bindings: Mapping[str, object]) -> str:
+    """``text`` with a ``VALUES`` block binding ``bindings`` (name -> term) at the start
+    of its WHERE pattern, so that the pattern's FILTERs see the values (a query whose
+    pattern start is not found gets a trailing ``VALUES`` block). The terms are written
+    in N-Triples syntax, never pasted from a user's text.
+    """
+    names = [name for name, term in bindings.items() if term is not None]
+    if not names:
+        return text
+    for name in names:
+        if not isinstance(bindings[name], (NamedNode, Literal, BlankNode)):
+            raise TypeError(f"binding {name!r}: {bindings[name]!r} is not a store term (see kg.terms)")
+    variables = " ".join(f"?{name}" for name in names)
+    row = " ".join(str(bindings[name]) for name in names)
+    block = f"VALUES ({variables}) {{ ({row}) }}"
+    start = pattern_start(text)
+    if start is None:
+        return f"{text}\n{block}\n"
+    return f"{text[:start]} {block} {text[start:]}"
+
+
+def _syntax_error(text: str, message: str) -> str:
+    """``line:column: SPARQL syntax error: reason`` from Oxigraph's message, an unknown
+    prefix named as such."""
+    match = _SYNTAX_POSITION.match(message)
+    where = f"{match.group(1)}:{match.group(2)}: " if match else ""
+    reason = (message[match.end():] if match else message).splitlines()[0]
+    if "Prefix not found" in reason:
+        declared = set(re.findall(r"(?im)^\s*PREFIX\s+([\w.-]*):", text)) | set(namespaces.PREFIXES)
+        used = [p for p in re.findall(r"(?<![\w?$<:/#-])([A-Za-z][\w.-]*):(?=[\w])", text) if p not in declared]
+        reason = f"unknown prefix {used[0] + ':' if used else ''} (declare it with PREFIX)".replace(" (", " (", 1)
+    return f"{where}SPARQL syntax error: {reason[:200]}"
+
+
+class KnowledgeGraph:
+    """Ontology, sourced facts and (after :meth:`reason`) inferences, queried with SPARQL."""
+
+    def __init__(self, store: pyoxigraph.Store | None = None, reasoned: pyoxigraph.Store | None = None,
+                 *, location: Path | None = None, read_only: bool = False, sources: list[str] | None = None):
+        self.store = store if store is not None else pyoxigraph.Store()
+        self.reasoned = reasoned
+        self.location = location
+        self.read_only = read_only
+        self.sources = list(sources or [])
+        """What was loaded: file paths, or ``shipped facts`` / ``shipped ontology``."""
+        self.notes: list[str] = []
+        """What loading found worth telling the user (values the store keeps in another form)."""
+
+    # -- loading ---------------------------------------------------------------
+
+    @classmethod
+    def load(cls, data: Iterable[Path] | None = None, *, ontology: Iterable[Path] | bool | None = None,
+             store: Path | None = None, read_only: bool = False) -> "KnowledgeGraph":
+        """The graph of ``data`` (files or folders; the shipped facts when None) and the
+        ontology (``ontology`` files; the shipped one when None; none when False).
+
+        With ``store`` (a folder), the graph lives on disk: an existing store is opened
+        (read-only when ``read_only``) unless ``data`` is given, which reloads it; a new
+        folder is filled from ``data`` or the shipped facts.
+        """
+        if store is not None:
+            return cls._on_disk(Path(store), data, ontology, read_only)
+        kg = cls()
+        kg.sources = _fill(kg.store, data, ontology, kg.notes)
+        return kg
+
+    @classmethod
+    def _on_disk(cls, folder: Path, data, ontology, read_only: bool) -> "KnowledgeGraph":
+        persistent.check_folder(folder)
+        if persistent.is_store(folder) and data is None and ontology is None:
+            manifest = persistent.read_manifest(folder)
+            asserted = persistent.open_store(folder, persistent.ASSERTED, read_only)
+            reasoned = None
+            if manifest.get("inferred") is not None:
+                reasoned = persistent.open_store(folder, persistent.REASONED, read_only)
+            return cls(asserted, reasoned, location=folder, read_only=read_only, sources=manifest["sources"])
+        built, path = persistent.new_store(folder, persistent.ASSERTED)
+        notes: list[str] = []
+        try:
+            sources = _fill(built, data, ontology, notes)
+            built.flush()
+            count = len(built)
+        except BaseException:
+            del built
+            import shutil
+
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        del built
+        persistent.drop(folder, persistent.REASONED)
+        persistent.swap(folder, persistent.ASSERTED, path)
+        persistent.write_manifest(folder, {"sources": sources, "quads": count, "inferred": None})
+        asserted = persistent.open_store(folder, persistent.ASSERTED, read_only)
+        kg = cls(asserted, None, location=folder, read_only=read_only, sources=sources)
+        kg.notes = notes
+        return kg
+
+    @classmethod
+    def from_quads(cls, quads: Iterable[Quad]) -> "KnowledgeGraph":
+        """A graph in memory holding ``quads`` (pyoxigraph ``Quad``; see
+        :func:`kg.terms.from_rdflib` to bring rdflib terms), and no ontology."""
+        kg = cls(sources=["quads"])
+        kg.store.extend(quads)
+        return kg
+
+    def add_file(self, path: Path, graph: NamedNode | None = None) -> None:
+        """Parse one more file into the graph (checked as any input is)."""
+        self.notes += reading.load_into_store(self.store, Path(path), graph)
+        self.reasoned = None
+
+    def add_text(self, text: str, fmt: str = "trig") -> None:
+        """Parse RDF text kg itself made (``trig``, ``turtle``, ``nquads``) into the graph."""
+        formats = {"trig": pyoxigraph.RdfFormat.TRIG, "turtle": pyoxigraph.RdfFormat.TURTLE,
+                   "nquads": pyoxigraph.RdfFormat.N_QUADS}
+        self.store.load(text.encode("utf-8"), format=formats[fmt])
+        self.reasoned = None
+
+    def add_quads(self, quads: Iterable[Quad]) -> None:
+        """Add quads (pyoxigraph ``Quad``) to the asserted graph."""
+        self.store.extend(quads)
+        self.reasoned = None
+
+    # -- querying --------------------------------------------------------------
+
+    def query(self, text: str, bindings: Mapping[str, object] | None = None, *, inferred: bool = False) -> Result:
+        """Run a SPARQL query over the union of all graphs; the project's prefixes are known.
+
+        ``bindings`` maps variable names to terms, bound by a trailing ``VALUES`` block
+        (:func:`with_values`), never pasted into the text. With ``inferred``, the
+        inferences of :meth:`reason` are seen too. A syntax error is an
+        :class:`InputError` saying ``line:column: reason``.
+        """
+        store = self._store(inferred)
+        try:
+            raw = store.query(with_values(text, bindings or {}), prefixes=namespaces.PREFIXES,
+                              use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise InputError(_syntax_error(text, str(exc))) from None
+        return Result(raw)
+
+    def select(self, text: str, bindings: Mapping[str, object] | None = None, *, inferred: bool = False) -> list:
+        """The rows of a SELECT query, as a list."""
+        return list(self.query(text, bindings, inferred=inferred))
+
+    def _store(self, inferred: bool) -> pyoxigraph.Store:
+        if not inferred:
+            return self.store
+        if self.reasoned is None:
+            self.reason()
+        return self.reasoned
+
+    def quads(self, subject=None, predicate=None, obj=None, graph=None, *, inferred: bool = False) -> Iterator[Quad]:
+        """The quads matching a pattern (``None`` matches anything; ``graph`` may be
+        ``kg.terms.DEFAULT_GRAPH``); with ``inferred``, ``kgg:inferred`` too."""
+        yield from self.store.quads_for_pattern(subject, predicate, obj, graph)
+        if inferred and self.reasoned is not None:
+            if graph is None or graph == INFERRED_GRAPH:
+                yield from self.reasoned.quads_for_pattern(subject, predicate, obj, INFERRED_GRAPH)
+
+    def value(self, subject, predicate, *, graph=None):
+        """One object of ``subject predicate ?``, or None."""
+        return next((q.object for q in self.store.quads_for_pattern(subject, predicate, None, graph)), None)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def graph_names(self) -> list[NamedNode]:
+        """The named graphs of the asserted store, sorted by IRI."""
+        return sorted((g for g in self.store.named_graphs() if isinstance(g, NamedNode)), key=lambda g: g.value)
+
+    def claim_names(self) -> list[NamedNode]:
+        """The claims' named graphs, sorted by IRI."""
+        return [g for g in self.graph_names() if g in CLAIM]
+
+    def count(self, graph=None) -> int:
+        """The number of quads in ``graph`` (None: all of the asserted store)."""
+        if graph is None:
+            return len(self.store)
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
+
+    def asserted_count(self) -> int:
+        """Quads of facts and provenance: everything but the ontology."""
+        return len(self.store) - self.count(ONTOLOGY_GRAPH)
+
+    def inferred_count(self) -> int:
+        return self.count_inferred() if self.reasoned is not None else 0
+
+    def count_inferred(self) -> int:
+        return sum(1 for _ in self.reasoned.quads_for_pattern(None, None, None, INFERRED_GRAPH))
+
+    @property
+    def has_inferences(self) -> bool:
+        return self.reasoned is not None
+
+    def dump(self, *, ontology: bool = False, inferred: bool = False) -> bytes:
+        """The chosen graphs as N-Quads, in the store's order (not canonical: see
+        :mod:`kg.exports.rdf`)."""
+        store = self._store(True) if inferred else self.store
+        data = store.dump(format=pyoxigraph.RdfFormat.N_QUADS)
+        if not ontology:
+            tail = f" <{ONTOLOGY_GRAPH.value}> .".encode()
+            data = b"".join(line for line in data.splitlines(keepends=True) if not line.rstrip(b"\n").endswith(tail))
+        return data
+
+    def in_memory(self) -> "KnowledgeGraph":
+        """This graph itself when it is in memory, else a copy of it in memory (to add to)."""
+        if self.location is None:
+            return self
+        copy = KnowledgeGraph(sources=self.sources)
+        copy.store.bulk_extend(self.store)
+        return copy
+
+    # -- time ------------------------------------------------------------------
+
+    def as_of(self, date: _dt.date) -> "KnowledgeGraph":
+        """The graph as its sources stood on ``date``: later claims are left out (see
+        :func:`kg.store.timeline.claims_after`); a new graph in memory."""
+        rows = self.select(timeline.CLAIM_DATES_QUERY)
+        dropped = timeline.claims_after(rows, date, TA.Description)
+        copy = KnowledgeGraph(sources=self.sources)
+        copy.store.bulk_extend(
+            q for q in self.store if q.graph_name not in dropped and q.subject not in dropped)
+        return copy
+
+    # -- reasoning -------------------------------------------------------------
+
+    def reason(self, reasoner: str | None = None):
+        """Run OWL RL over everything asserted and keep the inferences in ``kgg:inferred``
+        (of a second store, which ``inferred=True`` reads; on disk too with ``--store``).
+
+        ``reasoner`` is ``rules`` (the default) or ``owlrl`` (the reference). Returns the
+        :class:`kg.checks.reasoning.ReasoningResult`: what was added, by kind, and any
+        inconsistency.
+        """
+        from kg.checks import reasoning
+
+        engine = reasoner or reasoning.DEFAULT_ENGINE
+        with progress.phase(f"reasoning ({engine})"):
+            triples, engine_errors = reasoning.infer(self, engine)
+        quads = [Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH) for t in triples]
+        if self.location is not None and not self.read_only:
+            self._keep_on_disk(quads, engine)
+        else:
+            self.reasoned = pyoxigraph.Store()
+            self.reasoned.bulk_extend(self.store)
+            self.reasoned.bulk_extend(quads)
+        with progress.phase("checking consistency"):
+            return reasoning.report(self, triples, engine_errors, engine)
+
+    def _keep_on_disk(self, quads: list[Quad], engine: str) -> None:
+        self.reasoned = None
+        built, path = persistent.new_store(self.location, persistent.REASONED)
+        built.bulk_extend(self.store)
+        built.bulk_extend(quads)
+        built.flush()
+        del built
+        persistent.swap(self.location, persistent.REASONED, path)
+        manifest = persistent.read_manifest(self.location)
+        manifest["inferred"] = {"reasoner": engine, "triples": len(quads)}
+        persistent.write_manifest(self.location, manifest)
+        self.reasoned = persistent.open_store(self.location, persistent.REASONED, False)
+
+    # -- entities --------------------------------------------------------------
+
+    def label(self, term, lang: str = "en") -> str:
+        """The term's label in ``lang`` (else English, else any label), or its local name."""
+        if not isinstance(term, (NamedNode, BlankNode)):
+            return "" if term is None else term.value
+        labels = [q.object for q in self.store.quads_for_pattern(term, RDFS.label, None, None)]
+        labels += [q.object for q in self.store.quads_for_pattern(term, SKOS.prefLabel, None, None)]
+        labels = [value for value in labels if isinstance(value, Literal)]
+        for wanted in (lang, "en", None):
+            for value in labels:
+                if wanted is None or value.language == wanted:
+                    return value.value
+        text = term.value
+        return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+    def labels(self) -> Iterator[tuple[NamedNode, str]]:
+        """Every (entity, label) pair of the things the graph describes."""
+        for quad in self.store.quads_for_pattern(None, RDFS.label, None, None):
+            if quad.subject in ID and isinstance(quad.object, Literal):
+                yield quad.subject, quad.object.value
+
+    def resolve(self, name: str) -> NamedNode:
+        """Find an entity by IRI, ``id:`` name, local name or label (English or French);
+        last, a name written as words is tried as the identifier it spells.
+
+        Raises :class:`InputError` naming the closest labels when nothing matches.
+        """
+        text = name.strip()
+        candidate = self._as_iri(text)
+        if candidate is not None and self.mentions(candidate):
+            return candidate
+        folded = text.casefold()
+        matches = sorted({s for s, label in self.labels() if label.casefold() == folded}, key=lambda t: t.value)
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            names = ", ".join(namespaces.prefixed(m.value) or m.value for m in matches)
+            raise InputError(f"entity {name!r} is ambiguous: {names}")
+        spelled = ID[_slug(text)] if _slug(text) else None
+        if spelled is not None and self.mentions(spelled):
+            return spelled
+        raise InputError(f"unknown entity {name!r}{self._suggestions(text)}")
+
+    @staticmethod
+    def _as_iri(text: str) -> NamedNode | None:
+        """``text`` read as an IRI, a prefixed name or an ``id:`` local name, if it is one."""
+        if re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", text):
+            return NamedNode(text)
+        prefix, sep, local = text.partition(":")
+        if sep and prefix in namespaces.PREFIXES and re.fullmatch(r"[\w.-]*", local):
+            return NamedNode(namespaces.PREFIXES[prefix] + local)
+        if re.fullmatch(r"[\w.-]+", text):
+            return ID[text]
+        return None
+
+    def mentions(self, term) -> bool:
+        """True when some quad has ``term`` as its subject or object."""
+        return (next(self.store.quads_for_pattern(term, None, None, None), None) is not None
+                or next(self.store.quads_for_pattern(None, None, term, None), None) is not None)
+
+    def _suggestions(self, text: str) -> str:
+        import difflib
+
+        labels = sorted({label for _, label in self.labels()})
+        close = difflib.get_close_matches(text, labels, n=5, cutoff=0.5)
+        folded = text.casefold()
+        close += [lb for lb in labels if folded and folded in lb.casefold() and lb not in close]
+        return f" (closest: {', '.join(close[:5])})" if close else ""
+
+    def types(self, term) -> list[NamedNode]:
+        """The asserted ``rdf:type`` values of a term, sorted."""
+        found = {q.object for q in self.store.quads_for_pattern(term, RDF.type, None, None)}
+        return sorted(found, key=lambda t: t.value)
+
+    # -- rdflib views, for the libraries that need them ------------------------
+
+    def rdflib_graph(self, *, ontology: bool = True, asserted: bool = True, inferred: bool = False,
+                     graph: NamedNode | None = None):
+        """An rdflib ``Graph`` of the chosen parts, merged (graph names dropped); with
+        ``graph``, that one named graph only."""
+        from rdflib import Graph
+
+        from kg.namespaces import bind_prefixes
+        from kg.terms import quiet_rdflib, to_rdflib
+
+        result = Graph()
+        bind_prefixes(result)
+        convert = _cached(to_rdflib)
+        add = result.add
+        with quiet_rdflib():
+            for quad in self._parts(ontology, asserted, inferred, graph):
+                add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
+        return result
+
+    def rdflib_claims(self) -> list:
+        """The claims' named graphs as rdflib ``Graph`` objects, sorted by name."""
+        from rdflib import Graph, URIRef
+
+        from kg.terms import quiet_rdflib, to_rdflib
+
+        convert = _cached(to_rdflib)
+        graphs = {}
+        with quiet_rdflib():
+            for quad in self.store.quads_for_pattern(None, None, None, None):
+                name = quad.graph_name
+                if isinstance(name, NamedNode) and name in CLAIM:
+                    if name not in graphs:
+                        graphs[name] = Graph(identifier=URIRef(name.value))
+                    graphs[name].add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
+        return [graphs[name] for name in sorted(graphs, key=lambda g: g.value)]
+
+    def rdflib_dataset(self, *, ontology: bool = False, inferred: bool = False):
+        """An rdflib ``Dataset`` of the asserted graphs (and the chosen others), graph names kept."""
+        from rdflib import Dataset, URIRef
+
+        from kg.namespaces import bind_prefixes
+        from kg.terms import quiet_rdflib, to_rdflib
+
+        dataset = Dataset()
+        bind_prefixes(dataset)
+        convert = _cached(to_rdflib)
+        with quiet_rdflib():
+            for quad in self._parts(ontology, True, inferred, None):
+                name = quad.graph_name
+                target = (dataset.default_context if isinstance(name, type(DEFAULT_GRAPH))
+                          else dataset.graph(URIRef(name.value)))
+                target.add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
+        return dataset
+
+    def _parts(self, ontology: bool, asserted: bool, inferred: bool, graph) -> Iterator[Quad]:
+        if graph is not None:
+            yield from self.quads(None, None, None, graph, inferred=graph == INFERRED_GRAPH)
+            return
+        for quad in self.store.quads_for_pattern(None, None, None, None):
+            if quad.graph_name == ONTOLOGY_GRAPH:
+                if ontology:
+                    yield quad
+            elif asserted:
+                yield quad
+        if inferred:
+            yield from self.quads(None, None, None, INFERRED_GRAPH, inferred=True)
+
+
+def _cached(function):
+    from functools import lru_cache
+
+    return lru_cache(maxsize=200_000)(function)
+
+
+def _fill(store: pyoxigraph.Store, data, ontology, notes: list[str]) -> list[str]:
+    """Load the ontology and the data into ``store``; return what was loaded; add the
+    loaders' notes to ``notes``."""
+    loaded = []
+    if ontology is None:
+        ontology_files, ontology_name = resources.ontology_files(), "shipped ontology"
+    elif ontology is False:
+        ontology_files, ontology_name = [], None
+    else:
+        ontology_files = reading.data_files(ontology)
+        ontology_name = None
+    fact_files = resources.fact_files() if data is None else reading.data_files(data)
+    files = [(p, ONTOLOGY_GRAPH) for p in ontology_files] + [(p, None) for p in fact_files]
+    with progress.phase("loading", total=len(files), unit="files") as step:
+        for path, graph in files:
+            step.note(path.name)
+            notes += reading.load_into_store(store, path, graph)
+            step.advance()
+    if ontology_name:
+        loaded.append(ontology_name)
+    else:
+        loaded += [str(p) for p in ontology_files]
+    loaded += ["shipped facts"] if data is None else [str(p) for p in fact_files]
+    return loaded

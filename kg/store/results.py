@@ -1,0 +1,42 @@
+"""What a SPARQL query gives back from the store: rows, a boolean, or triples."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Iterator
+
+from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples
+
+
+class Result:
+    """The answer of one query: ``type`` is ``SELECT``, ``ASK`` or ``CONSTRUCT``.
+
+    A SELECT result iterates once over its rows, lazily (stop early to save work): each
+    row is a tuple of terms (``None`` where unbound) with the variables as attributes
+    (``row.claim``). ``vars`` names the columns; ``boolean`` is an ASK's answer; a
+    CONSTRUCT or DESCRIBE result iterates over ``pyoxigraph.Triple``.
+    """
+
+    def __init__(self, raw):
+        self._raw = raw
+        self.boolean: bool | None = None
+        self.vars: list[str] = []
+        if isinstance(raw, QuerySolutions):
+            self.type = "SELECT"
+            self.vars = [v.value for v in raw.variables]
+            self._row = namedtuple("Row", self.vars, rename=True)
+        elif isinstance(raw, QueryBoolean):
+            self.type = "ASK"
+            self.boolean = bool(raw)
+        elif isinstance(raw, QueryTriples):
+            self.type = "CONSTRUCT"
+        else:  # pragma: no cover - pyoxigraph has no other kind
+            raise TypeError(f"unknown query result {type(raw).__name__}")
+
+    def __iter__(self) -> Iterator:
+        if self.type == "SELECT":
+            make, count = self._row._make, len(self.vars)
+            for solution in self._raw:
+                yield make(solution[i] for i in range(count))
+        elif self.type == "CONSTRUCT":
+            yield from self._raw
