@@ -275,7 +275,7 @@ def test_hermit_leaves_out_what_it_cannot_read_where_pellet_and_kg_reason_do_not
 def test_kg_reason_agrees_with_pellet_on_two_statement_dates_of_one_claim(tmp_path):
     fixture = FIXTURES / "two-statement-dates.trig"
     merged = with_ontology(fixture, tmp_path / "two-statement-dates.nt")
-    pellet = verdict(merged, "pellet")
+    pellet = dl_check.dl_reason(merged, "pellet")
     assert (pellet.consistent, pellet.error) == (False, "")
     assert owl_rl_verdict(fixture).consistent == pellet.consistent
 
