@@ -26,10 +26,11 @@ SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 _ONTOLOGY = KnowledgeGraph.load(data=[]).rdflib_graph(graph=terms.ONTOLOGY_GRAPH)
 CLASSES = sorted(c for c in _ONTOLOGY.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef))
 OBJECT_PROPERTIES = sorted(_ONTOLOGY.subjects(RDF.type, OWL.ObjectProperty))
+RANGE_INCLUDES = URIRef("https://schema.org/rangeIncludes")  # dates, years, durations (not OWL 2 DL ranges)
 DATATYPE_RANGES = {
-    p: _ONTOLOGY.value(p, RDFS.range)
+    p: _ONTOLOGY.value(p, RDFS.range) or _ONTOLOGY.value(p, RANGE_INCLUDES)
     for p in sorted(_ONTOLOGY.subjects(RDF.type, OWL.DatatypeProperty))
-    if _ONTOLOGY.value(p, RDFS.range) is not None
+    if (_ONTOLOGY.value(p, RDFS.range) or _ONTOLOGY.value(p, RANGE_INCLUDES)) is not None
 }
 
 text = st.text(st.characters(exclude_categories=("Cc", "Cs", "Cn", "Co")), max_size=30)

@@ -125,6 +125,13 @@ class Vocabulary:
         self.object_properties = {p for p in ontology.subjects(RDF.type, OWL.ObjectProperty) if _in(p, TA)}
         self.datatype_properties = {p for p in ontology.subjects(RDF.type, OWL.DatatypeProperty) if _in(p, TA)}
         self.ranges = {p: r for p, r in ontology.subject_objects(RDFS.range) if p in self.properties}
+        # Datatypes outside the OWL 2 datatype map (xsd:date, xsd:gYear, xsd:duration) are
+        # given by schema:rangeIncludes, not rdfs:range, so that the ontology stays OWL 2 DL.
+        from kg.namespaces import SCHEMA
+
+        for p, r in ontology.subject_objects(SCHEMA.rangeIncludes):
+            if p in self.datatype_properties:
+                self.ranges.setdefault(p, r)
         self.superclasses: dict[URIRef, set[URIRef]] = {}
         for cls in self.classes:
             self.superclasses[cls] = set(ontology.transitive_objects(cls, RDFS.subClassOf))
