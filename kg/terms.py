@@ -10,7 +10,6 @@ modules that use it (pySHACL, owlrl, canonical data files).
 from __future__ import annotations
 
 import datetime as _dt
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
@@ -160,6 +159,8 @@ def literal(value) -> Literal:
 def quiet_rdflib() -> Iterator[None]:
     """While active, rdflib does not log ill-typed literals ("Failed to convert Literal
     lexical form"): SHACL reports them, a traceback on standard error would not help."""
+    import logging
+
     logger = logging.getLogger("rdflib.term")
     disabled = logger.disabled
     logger.disabled = True

@@ -19,10 +19,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from kg.checks import DEFAULT_REASONER as DEFAULT_ENGINE
+from kg.checks import REASONERS as ENGINES
 from kg.terms import CLAIM, OWL, RDF, RDFS, BlankNode, Literal, Triple, comparable, is_entity
-
-ENGINES = ("rules", "owlrl")
-DEFAULT_ENGINE = "rules"
 ERROR_NS = "http://www.daml.org/2002/03/agents/agent-ont#"
 NOISE_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
 

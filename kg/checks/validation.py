@@ -137,9 +137,10 @@ def validate(kg: KnowledgeGraph, shapes: Graph | None = None, allow_network: boo
     :func:`kg.checks.safety.guard` (no network unless ``allow_network``, no other files)."""
     import pyshacl
 
+    from kg import progress
     from kg.checks import safety
 
-    with safety.guard(network=allow_network), quiet_rdflib():
+    with progress.phase("validating (SHACL, pySHACL)"), safety.guard(network=allow_network), quiet_rdflib():
         _, results_graph, text = pyshacl.validate(
             data_graph(kg),
             shacl_graph=shapes if shapes is not None else load_shapes(),

@@ -31,10 +31,10 @@ def add_graph_options(parser: argparse.ArgumentParser, ontology_help: str | None
 
 
 def add_reasoner_option(parser: argparse.ArgumentParser) -> None:
-    from kg.checks.reasoning import DEFAULT_ENGINE, ENGINES
+    from kg.checks import DEFAULT_REASONER, REASONERS
 
-    parser.add_argument("--reasoner", choices=ENGINES, default=None,
-                        help=f"OWL RL engine (default {DEFAULT_ENGINE}; owlrl is the reference)")
+    parser.add_argument("--reasoner", choices=REASONERS, default=None,
+                        help=f"OWL RL engine (default {DEFAULT_REASONER}; owlrl is the reference)")
 
 
 def load_graph(args: argparse.Namespace, read_only: bool = True):

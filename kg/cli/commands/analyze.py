@@ -8,8 +8,6 @@ the shipped one.
 from __future__ import annotations
 
 import argparse
-import json
-import textwrap
 
 from kg.cli.options import add_graph_options, load_graph
 from kg.errors import InputError
@@ -45,7 +43,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         graph = to_networkx(kg)
     result, text = _ANALYSES[args.analysis](kg, graph, args)
-    print(json.dumps(result, ensure_ascii=False, indent=2) if args.format == "json" else text)
+    if args.format == "json":
+        import json
+
+        text = json.dumps(result, ensure_ascii=False, indent=2)
+    print(text)
     return 0
 
 
@@ -108,6 +110,8 @@ def _central_text(result: dict) -> str:
 
 
 def _communities(kg, graph, args):
+    import textwrap
+
     from kg.network import analysis
 
     groups = analysis.communities(graph)

@@ -9,7 +9,6 @@ disjointness clashes, functional properties with two values) are errors: exit 1.
 from __future__ import annotations
 
 import argparse
-import json
 
 from kg.cli.options import add_graph_options, add_reasoner_option
 
@@ -34,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
     kg = load_graph(args, read_only=False)
     result = kg.reason(args.reasoner)
     if args.format == "json":
+        import json
+
         document = {
             "reasoner": result.reasoner,
             "inferred": len(result.inferred),
