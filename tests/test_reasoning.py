@@ -83,7 +83,7 @@ def test_rules_entail_exactly_what_owlrl_entails_on_synthetic_graphs(tmp_path, s
     rules, _ = reasoning.infer(kg, "rules")
     owlrl, _ = reasoning.infer(kg, "owlrl")
     assert set(rules) == set(owlrl)
-    assert Triple(ID[f"xiaomi-s{factor - 1}"], TA.operates, ID[f"xiaomi-beijing-plant-s{factor - 1}"]) in set(rules)
+    assert Triple(ID[f"xiaomi_c{factor - 1}"], TA.operates, ID[f"xiaomi-beijing-plant_c{factor - 1}"]) in set(rules)
 
 
 @pytest.mark.parametrize("engine", reasoning.ENGINES)

@@ -3,25 +3,31 @@
 The ontology is read once (it is small) into tables: the closure of ``rdfs:subClassOf``
 and ``rdfs:subPropertyOf``, ``owl:inverseOf`` pairs, symmetric and transitive
 properties, ``rdfs:domain`` and ``rdfs:range``. The facts (every quad outside
-``kgg:ontology``) are then closed under the property rules of OWL RL, until nothing is
-new, and typed:
+``kgg:ontology``) are read as N-Quads lines that Oxigraph writes, each term kept as its
+N-Triples text (no Python object per term, a literal only as "some literal"), closed
+under the property rules of OWL RL until nothing is new, then typed:
 
 - ``prp-spo1`` (sub-properties), ``prp-inv1``/``prp-inv2`` (inverses), ``prp-symp``
   (symmetric), ``prp-trp`` (transitive);
 - ``prp-dom``, ``prp-rng`` (domains and ranges), ``cax-sco`` (the class hierarchy).
 
 That is what owlrl entails about the graph's entities for the constructs the ontology
-uses (a test compares the two); the inconsistency checks (``cax-dw``/``cax-adc``,
-``prp-fp``, ``cls-nothing2``) are queries of :mod:`kg.checks.reasoning`, run whichever
-engine reasoned. One difference is by design: two values of a functional object
-property are reported, not merged through ``owl:sameAs`` (``prp-fp`` with ``eq-rep-*``).
+uses (a test compares the two), and :func:`check_ontology` refuses an ontology that
+uses a construct these rules do not cover (use ``--reasoner owlrl`` for it). The
+inconsistency checks (``cax-dw``/``cax-adc``, ``prp-fp``, ``cls-nothing2``) are queries of
+:mod:`kg.checks.reasoning`, run whichever engine reasoned. One difference is by design:
+two values of a functional object property are reported, not merged through
+``owl:sameAs`` (``prp-fp`` with ``eq-rep-*``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from kg.terms import INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF, Literal, Triple
+import pyoxigraph
+
+from kg.errors import InputError
+from kg.terms import INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF, BlankNode, NamedNode, Triple
 
 _SCHEMA_QUERY = """
 SELECT ?kind ?a ?b WHERE { GRAPH kgg:ontology {
@@ -33,6 +39,28 @@ SELECT ?kind ?a ?b WHERE { GRAPH kgg:ontology {
   UNION { ?a rdfs:domain ?b BIND("domain" AS ?kind) }
   UNION { ?a rdfs:range ?b BIND("range" AS ?kind) }
 } }"""
+
+UNSUPPORTED = (
+    "equivalentClass", "equivalentProperty", "sameAs", "intersectionOf", "unionOf", "complementOf",
+    "oneOf", "someValuesFrom", "allValuesFrom", "hasValue", "propertyChainAxiom", "hasKey",
+    "InverseFunctionalProperty", "IrreflexiveProperty", "AsymmetricProperty", "propertyDisjointWith",
+    "AllDisjointProperties", "maxCardinality", "maxQualifiedCardinality", "cardinality", "onProperty",
+)
+"""OWL terms with OWL RL rules these compiled rules do not run."""
+LITERAL = "L"
+"""What every literal object becomes: no rule needs its value, only that it is a literal."""
+TYPE = f"<{RDF.type.value}>"
+
+
+def check_ontology(kg) -> None:
+    """Refuse an ontology using an OWL construct these rules do not cover, in one line."""
+    values = " ".join(f"owl:{name}" for name in UNSUPPORTED)
+    rows = kg.select(f"SELECT DISTINCT ?term WHERE {{ GRAPH kgg:ontology {{ {{ ?s ?term ?o }} UNION {{ ?s a ?term }} }}"
+                     f" VALUES ?term {{ {values} }} }}")
+    if rows:
+        names = ", ".join(sorted("owl:" + row.term.value.rsplit("#", 1)[1] for row in rows))
+        raise InputError(f"the ontology uses {names}, which kg's compiled OWL RL rules do not cover: "
+                         "reason with --reasoner owlrl")
 
 
 def _closure(pairs: dict) -> dict:
@@ -50,12 +78,12 @@ def _closure(pairs: dict) -> dict:
 
 
 class Schema:
-    """The rule tables compiled from the ontology graph of a knowledge graph."""
+    """The rule tables compiled from the ontology graph, keyed by N-Triples text."""
 
     def __init__(self, kg):
         direct = defaultdict(lambda: defaultdict(set))
         for row in kg.query(_SCHEMA_QUERY):
-            direct[row.kind.value][row.a].add(row.b)
+            direct[row.kind.value][str(row.a)].add(str(row.b))
         self.superclasses = _closure(direct["subclass"])
         self.superproperties = _closure(direct["subproperty"])
         self.inverses = defaultdict(set)
@@ -69,53 +97,78 @@ class Schema:
         self.ranges = {p: set(c) for p, c in direct["range"].items()}
 
 
+def _facts(kg) -> tuple[set, set]:
+    """(facts, types) of every quad outside the ontology and the inferences, as text."""
+    skip = (f" <{ONTOLOGY_GRAPH.value}> .", f" <{INFERRED_GRAPH.value}> .")
+    facts, types = set(), set()
+    data = kg.store.dump(format=pyoxigraph.RdfFormat.N_QUADS).decode("utf-8")
+    for line in data.split("\n"):
+        if not line or line.endswith(skip):
+            continue
+        s, p, rest = line.split(" ", 2)
+        if rest[0] == '"':
+            o = LITERAL
+        else:
+            o = rest.split(" ", 1)[0]
+        if p == TYPE:
+            types.add((s, o))
+        else:
+            facts.add((s, p, o))
+    return facts, types
+
+
 def infer(kg) -> list[Triple]:
     """The triples the rules add to ``kg``'s facts (not yet filtered of noise)."""
+    check_ontology(kg)
     schema = Schema(kg)
-    facts, types = set(), set()
-    for quad in kg.store.quads_for_pattern(None, None, None, None):
-        if quad.graph_name == ONTOLOGY_GRAPH or quad.graph_name == INFERRED_GRAPH:
-            continue
-        if quad.predicate == RDF.type:
-            types.add((quad.subject, quad.object))
-        else:
-            facts.add((quad.subject, quad.predicate, quad.object))
+    facts, types = _facts(kg)
     asserted_facts, asserted_types = set(facts), set(types)
     _close_properties(facts, schema)
     for s, p, o in facts:
         for cls in schema.domains.get(p, ()):
             types.add((s, cls))
-        if not isinstance(o, Literal):
+        if o != LITERAL:
             for cls in schema.ranges.get(p, ()):
                 types.add((o, cls))
     for thing, cls in list(types):
         for above in schema.superclasses.get(cls, ()):
             types.add((thing, above))
-    new = [Triple(s, p, o) for s, p, o in facts - asserted_facts]
-    new += [Triple(thing, RDF.type, cls) for thing, cls in types - asserted_types]
+    term = _term
+    new = [Triple(term(s), term(p), term(o)) for s, p, o in facts - asserted_facts if o != LITERAL]
+    new += [Triple(term(thing), RDF.type, term(cls)) for thing, cls in types - asserted_types
+            if thing != LITERAL]
     return new
+
+
+def _term(text: str):
+    """An IRI or blank node from its N-Triples text."""
+    if text.startswith("_:"):
+        return BlankNode(text[2:])
+    return NamedNode(text[1:-1])
 
 
 def _close_properties(facts: set, schema: Schema) -> None:
     """Add to ``facts`` what sub-properties, inverses, symmetry and transitivity entail."""
     by_subject = defaultdict(set)  # (p, s) -> objects, for transitive properties
     by_object = defaultdict(set)  # (p, o) -> subjects
+    transitive, symmetric = schema.transitive, schema.symmetric
+    supers, inverses = schema.superproperties, schema.inverses
     for s, p, o in facts:
-        if p in schema.transitive:
+        if p in transitive:
             by_subject[(p, s)].add(o)
             by_object[(p, o)].add(s)
     delta = list(facts)
     while delta:
         found = []
         for s, p, o in delta:
-            for q in schema.superproperties.get(p, ()):
+            for q in supers.get(p, ()):
                 found.append((s, q, o))
-            if not isinstance(o, Literal):
-                for q in schema.inverses.get(p, ()):
+            if o != LITERAL:
+                for q in inverses.get(p, ()):
                     found.append((o, q, s))
-                if p in schema.symmetric:
+                if p in symmetric:
                     found.append((o, p, s))
-                if p in schema.transitive:
+                if p in transitive:
                     found += [(s, p, x) for x in by_subject.get((p, o), ())]
                     found += [(y, p, o) for y in by_object.get((p, s), ())]
         delta = []
@@ -124,6 +177,6 @@ def _close_properties(facts: set, schema: Schema) -> None:
                 facts.add(triple)
                 delta.append(triple)
                 s, p, o = triple
-                if p in schema.transitive:
+                if p in transitive:
                     by_subject[(p, s)].add(o)
                     by_object[(p, o)].add(s)

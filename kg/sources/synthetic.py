@@ -1,7 +1,8 @@
 """A synthetic graph ``factor`` times the shipped one, for measuring performance.
 
 Copy 0 is the shipped facts; copy ``i`` renames every ``id:``, ``src:`` and ``claim:``
-IRI with the suffix ``-s<i>`` and every label of a renamed entity with `` #<i>``. Each
+IRI with the suffix ``_c<i>`` (an underscore, which no shipped IRI has, so no copy
+can take the name of a shipped entity) and every label of a renamed entity with `` #<i>``. Each
 copy is then tied to others by a few seeded ``ta:isPartnerOf`` statements (a
 technology company of one copy with an automaker of another), stated in a claim of the
 synthetic source, so the copies are linked rather than only side by side. Same facts,
@@ -34,7 +35,7 @@ SELECT DISTINCT ?org ?class WHERE {
 
 def _rename(term, copy: int):
     if copy and (term in ID or term in SRC or term in CLAIM):
-        return NamedNode(f"{term.value}-s{copy}")
+        return NamedNode(f"{term.value}_c{copy}")
     return term
 
 
@@ -61,7 +62,7 @@ def _links(kg, factor: int, seed: int):
     yield SOURCE, RDF.type, TA.SourceDocument, None
     yield SOURCE, RDFS.label, Literal("synthetic partnerships made by kg.sources.synthetic", language="en"), None
     for copy in range(factor):
-        claim = CLAIM[f"synthetic-links-s{copy}"]
+        claim = CLAIM[f"synthetic-links_c{copy}"]
         for triple in ((RDF.type, TA.Claim), (PROV.wasDerivedFrom, SOURCE),
                        (TA.hasClaimKind, TA.Description), (TA.hasConfidence, TA.LowConfidence),
                        (TA.statedOn, Literal("2025", datatype=XSD.gYear))):

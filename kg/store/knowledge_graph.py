@@ -7,8 +7,10 @@ or on disk (``--store DIR``, :mod:`kg.store.persistent`), laid out as:
 - one named graph per claim (``claim:...``): the facts one passage of a source states;
 - the default graph: the sources and the claims' descriptions (provenance), and the
   triples of a user's files that name no graph;
-- ``kgg:inferred``: what reasoning added, kept apart: after :meth:`reason`, a second
-  store holds everything plus the inferences, and ``inferred=True`` queries read it.
+- ``kgg:inferred``: what reasoning added, only after :meth:`reason`, and seen only by
+  ``inferred=True`` queries. In memory the inferences join the same store (no copy of
+  the graph); a query without them then reads a copy made once, when first needed. On
+  disk (``--store``) a second store, ``reasoned/``, holds everything plus the inferences.
 
 SPARQL sees the union of all graphs as its default graph, and ``GRAPH ?claim {...}``
 reaches one claim. Terms are pyoxigraph's (:mod:`kg.terms`); the rdflib views
@@ -85,6 +87,10 @@ class KnowledgeGraph:
                  *, location: Path | None = None, read_only: bool = False, sources: list[str] | None = None):
         self.store = store if store is not None else pyoxigraph.Store()
         self.reasoned = reasoned
+        """The store ``inferred=True`` reads: ``self.store`` itself once the inferences are
+        merged into it (in memory), a store of its own (on disk), or None before reasoning."""
+        self._merged = False
+        self._asserted_copy: pyoxigraph.Store | None = None
         self.location = location
         self.read_only = read_only
         self.sources = list(sources or [])
@@ -151,20 +157,26 @@ class KnowledgeGraph:
 
     def add_file(self, path: Path, graph: NamedNode | None = None) -> None:
         """Parse one more file into the graph (checked as any input is)."""
+        self._forget_inferences()
         self.notes += reading.load_into_store(self.store, Path(path), graph)
-        self.reasoned = None
 
     def add_text(self, text: str, fmt: str = "trig") -> None:
         """Parse RDF text kg itself made (``trig``, ``turtle``, ``nquads``) into the graph."""
         formats = {"trig": pyoxigraph.RdfFormat.TRIG, "turtle": pyoxigraph.RdfFormat.TURTLE,
                    "nquads": pyoxigraph.RdfFormat.N_QUADS}
+        self._forget_inferences()
         self.store.load(text.encode("utf-8"), format=formats[fmt])
-        self.reasoned = None
 
     def add_quads(self, quads: Iterable[Quad]) -> None:
         """Add quads (pyoxigraph ``Quad``) to the asserted graph."""
+        self._forget_inferences()
         self.store.extend(quads)
-        self.reasoned = None
+
+    def _forget_inferences(self) -> None:
+        """Drop inferences that the graph is about to outdate."""
+        if self._merged and self.store.contains_named_graph(INFERRED_GRAPH):
+            self.store.remove_graph(INFERRED_GRAPH)
+        self._merged, self._asserted_copy, self.reasoned = False, None, None
 
     # -- querying --------------------------------------------------------------
 
@@ -189,19 +201,31 @@ class KnowledgeGraph:
         return list(self.query(text, bindings, inferred=inferred))
 
     def _store(self, inferred: bool) -> pyoxigraph.Store:
-        if not inferred:
+        if inferred:
+            if self.reasoned is None:
+                self.reason()
+            return self.reasoned
+        if not self._merged:
             return self.store
-        if self.reasoned is None:
-            self.reason()
-        return self.reasoned
+        if self._asserted_copy is None:
+            with progress.phase("copying the graph without its inferences"):
+                self._asserted_copy = pyoxigraph.Store()
+                self._asserted_copy.bulk_extend(q for q in self.store if q.graph_name != INFERRED_GRAPH)
+        return self._asserted_copy
 
     def quads(self, subject=None, predicate=None, obj=None, graph=None, *, inferred: bool = False) -> Iterator[Quad]:
         """The quads matching a pattern (``None`` matches anything; ``graph`` may be
         ``kg.terms.DEFAULT_GRAPH``); with ``inferred``, ``kgg:inferred`` too."""
+        if graph == INFERRED_GRAPH and not inferred:
+            return
+        if self._merged:
+            for quad in self.store.quads_for_pattern(subject, predicate, obj, graph):
+                if inferred or quad.graph_name != INFERRED_GRAPH:
+                    yield quad
+            return
         yield from self.store.quads_for_pattern(subject, predicate, obj, graph)
-        if inferred and self.reasoned is not None:
-            if graph is None or graph == INFERRED_GRAPH:
-                yield from self.reasoned.quads_for_pattern(subject, predicate, obj, INFERRED_GRAPH)
+        if inferred and self.reasoned is not None and (graph is None or graph == INFERRED_GRAPH):
+            yield from self.reasoned.quads_for_pattern(subject, predicate, obj, INFERRED_GRAPH)
 
     def value(self, subject, predicate, *, graph=None):
         """One object of ``subject predicate ?``, or None."""
@@ -211,8 +235,9 @@ class KnowledgeGraph:
         return len(self.store)
 
     def graph_names(self) -> list[NamedNode]:
-        """The named graphs of the asserted store, sorted by IRI."""
-        return sorted((g for g in self.store.named_graphs() if isinstance(g, NamedNode)), key=lambda g: g.value)
+        """The named graphs of the asserted store (``kgg:inferred`` is not one), sorted by IRI."""
+        return sorted((g for g in self.store.named_graphs() if isinstance(g, NamedNode) and g != INFERRED_GRAPH),
+                      key=lambda g: g.value)
 
     def claim_names(self) -> list[NamedNode]:
         """The claims' named graphs, sorted by IRI."""
@@ -225,13 +250,13 @@ class KnowledgeGraph:
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
 
     def asserted_count(self) -> int:
-        """Quads of facts and provenance: everything but the ontology."""
-        return len(self.store) - self.count(ONTOLOGY_GRAPH)
+        """Quads of facts and provenance: everything but the ontology (and inferences)."""
+        return len(self.store) - self.count(ONTOLOGY_GRAPH) - (self.inferred_count() if self._merged else 0)
 
     def inferred_count(self) -> int:
-        return self.count_inferred() if self.reasoned is not None else 0
-
-    def count_inferred(self) -> int:
+        """Quads of ``kgg:inferred`` (0 before reasoning)."""
+        if self.reasoned is None:
+            return 0
         return sum(1 for _ in self.reasoned.quads_for_pattern(None, None, None, INFERRED_GRAPH))
 
     @property
@@ -243,9 +268,10 @@ class KnowledgeGraph:
         :mod:`kg.exports.rdf`)."""
         store = self._store(True) if inferred else self.store
         data = store.dump(format=pyoxigraph.RdfFormat.N_QUADS)
-        if not ontology:
-            tail = f" <{ONTOLOGY_GRAPH.value}> .".encode()
-            data = b"".join(line for line in data.splitlines(keepends=True) if not line.rstrip(b"\n").endswith(tail))
+        left_out = ([] if ontology else [ONTOLOGY_GRAPH]) + ([] if inferred else [INFERRED_GRAPH])
+        if left_out:
+            tails = tuple(f" <{g.value}> .".encode() for g in left_out)
+            data = b"".join(line for line in data.splitlines(keepends=True) if not line.rstrip(b"\n").endswith(tails))
         return data
 
     def in_memory(self) -> "KnowledgeGraph":
@@ -253,7 +279,7 @@ class KnowledgeGraph:
         if self.location is None:
             return self
         copy = KnowledgeGraph(sources=self.sources)
-        copy.store.bulk_extend(self.store)
+        copy.store.bulk_extend(q for q in self.store if q.graph_name != INFERRED_GRAPH)
         return copy
 
     # -- time ------------------------------------------------------------------
@@ -264,6 +290,7 @@ class KnowledgeGraph:
         rows = self.select(timeline.CLAIM_DATES_QUERY)
         dropped = timeline.claims_after(rows, date, TA.Description)
         copy = KnowledgeGraph(sources=self.sources)
+        dropped.add(INFERRED_GRAPH)
         copy.store.bulk_extend(
             q for q in self.store if q.graph_name not in dropped and q.subject not in dropped)
         return copy
@@ -284,7 +311,11 @@ class KnowledgeGraph:
         with progress.phase(f"reasoning ({engine})"):
             triples, engine_errors = reasoning.infer(self, engine)
         quads = [Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH) for t in triples]
-        if self.location is not None and not self.read_only:
+        if self.location is None:
+            self._forget_inferences()
+            self.store.bulk_extend(quads)
+            self._merged, self.reasoned = True, self.store
+        elif not self.read_only:
             self._keep_on_disk(quads, engine)
         else:
             self.reasoned = pyoxigraph.Store()
@@ -378,7 +409,7 @@ class KnowledgeGraph:
 
     def types(self, term) -> list[NamedNode]:
         """The asserted ``rdf:type`` values of a term, sorted."""
-        found = {q.object for q in self.store.quads_for_pattern(term, RDF.type, None, None)}
+        found = {q.object for q in self.quads(term, RDF.type, None)}
         return sorted(found, key=lambda t: t.value)
 
     # -- rdflib views, for the libraries that need them ------------------------
@@ -444,6 +475,8 @@ class KnowledgeGraph:
             if quad.graph_name == ONTOLOGY_GRAPH:
                 if ontology:
                     yield quad
+            elif quad.graph_name == INFERRED_GRAPH:
+                continue
             elif asserted:
                 yield quad
         if inferred:
