@@ -3,7 +3,8 @@
 The data graph is every asserted triple plus ``s ta:isStatedIn claim`` for each subject
 of each claim's named graph (the facts files do not write those). pySHACL validates it
 against the shipped shapes, with the ontology mixed in and no inference. Conflicts (two
-claims giving different values of a functional property) are warnings: listed, never
+claims giving different values of a functional property of one subject, or figures of the
+same measure with different values, see :mod:`kg.figures`) are warnings: listed, never
 counted against conformance.
 """
 
@@ -80,15 +81,19 @@ class ClaimedValue:
     claim: URIRef
     sources: tuple[URIRef, ...]
     stated_on: Literal | None
+    figure: Node | None = None
+    """The figure entity that carries the value, for a disagreement between figures."""
 
 
 @dataclass(frozen=True)
 class Conflict:
-    """Claims that give different values of a functional property of one subject."""
+    """Claims that give different values of a functional property of one subject, or
+    (``measure`` set) figures of the same measure of ``subject`` with different values."""
 
     subject: Node
     property: URIRef
     values: tuple[ClaimedValue, ...]
+    measure: str | None = None
 
 
 # -- validation --------------------------------------------------------------------------
@@ -207,7 +212,10 @@ GROUP BY ?subject ?property ?value ?claim ?stated
 
 
 def conflicts(kg: KnowledgeGraph) -> list[Conflict]:
-    """Subjects for which claims give different values of an ``owl:FunctionalProperty``."""
+    """Subjects for which claims give different values of an ``owl:FunctionalProperty``,
+    then figures of one measure that give different values (:func:`kg.figures.figure_conflicts`)."""
+    from kg.figures import figure_conflicts
+
     claimed: dict[tuple[Node, URIRef], list[ClaimedValue]] = {}
     for row in kg.query(_CLAIMED_VALUES_QUERY):
         sources = tuple(sorted(URIRef(s) for s in str(row.sources).split()))
@@ -218,7 +226,7 @@ def conflicts(kg: KnowledgeGraph) -> list[Conflict]:
         Conflict(subject, prop, tuple(sorted(values, key=lambda v: (str(v.claim), str(v.value)))))
         for (subject, prop), values in sorted(claimed.items(), key=lambda item: tuple(map(str, item[0])))
         if len({comparable(v.value) for v in values}) > 1
-    ]
+    ] + figure_conflicts(kg)
 
 
 # -- rendering ---------------------------------------------------------------------------
@@ -236,11 +244,13 @@ def render_text(report: ValidationReport, conflicts: list[Conflict], kg: Knowled
     if conflicts:
         lines.append("Conflicts (warnings):")
         for conflict in conflicts:
-            lines.append(f"  {name(conflict.subject)} ({kg.label(conflict.subject)}) {name(conflict.property)}:")
+            measure = f" [{conflict.measure}]" if conflict.measure else ""
+            lines.append(f"  {name(conflict.subject)} ({kg.label(conflict.subject)}) {name(conflict.property)}{measure}:")
             for v in conflict.values:
                 sources = ", ".join(name(s) for s in v.sources) or "no source"
                 stated = f", stated on {v.stated_on}" if v.stated_on is not None else ""
-                lines.append(f"    {name(v.value)} in {name(v.claim)} (from {sources}{stated})")
+                figure = f" on {name(v.figure)}" if v.figure is not None else ""
+                lines.append(f"    {name(v.value)}{figure} in {name(v.claim)} (from {sources}{stated})")
     verdict = "yes" if report.conforms else "no"
     lines.append(
         f"conforms: {verdict} ({report.violations} violations, {report.warnings} warnings, "
@@ -276,12 +286,14 @@ def render_json(report: ValidationReport, conflicts: list[Conflict]) -> str:
             {
                 "subject": str(c.subject),
                 "property": str(c.property),
+                **({"measure": c.measure} if c.measure else {}),
                 "values": [
                     {
                         "value": str(v.value),
                         "claim": str(v.claim),
                         "sources": [str(s) for s in v.sources],
                         "stated_on": None if v.stated_on is None else str(v.stated_on),
+                        **({"figure": str(v.figure)} if v.figure is not None else {}),
                     }
                     for v in c.values
                 ],

@@ -77,15 +77,18 @@ def test_kg_reason_reports_kinds_with_counts_and_examples():
     assert "OWL RL added" in table.stdout and "consistent: yes" in table.stdout
 
 
-def test_sources_that_disagree_are_a_conflict_not_an_inconsistency(shipped_kg):
-    """prp-fp on the merged graph: two 2024 delivery counts from two claims are tolerated;
-    the same two counts inside one claim are an inconsistency."""
+def test_sources_that_disagree_stand_on_figures_of_their_own(shipped_kg):
+    """prp-fp on the merged graph: the two 2024 delivery counts are on two figures, one per
+    claim, so no functional property gets two values, even without telling claims apart;
+    the same two counts on one figure are an inconsistency."""
     union, ontology = shipped_kg.union(), shipped_kg.graph(ONTOLOGY_GRAPH)
-    counts = {int(o) for o in union.objects(ID["xiaomi-deliveries-2024"], TA.vehicleCount)}
-    assert counts == {135000, 136000}
-    assert reasoning.reason(union, ontology, shipped_kg.claim_graphs()).errors == []
-    one_claim = Graph()
-    for count in counts:
-        one_claim.add((ID["xiaomi-deliveries-2024"], TA.vehicleCount, Literal(count)))
-    errors = reasoning.reason(union, ontology, [one_claim]).errors
-    assert any("xiaomi-deliveries-2024" in e and "vehicleCount" in e and "135000, 136000" in e for e in errors)
+    annual, evertiq = ID["xiaomi-deliveries-2024-annual-report"], ID["xiaomi-deliveries-2024-evertiq"]
+    assert [int(o) for o in union.objects(annual, TA.vehicleCount)] == [136000]
+    assert [int(o) for o in union.objects(evertiq, TA.vehicleCount)] == [135000]
+    assert reasoning.reason(union, ontology).errors == []
+    one_figure = Graph()
+    for count in (135000, 136000):
+        one_figure.add((annual, TA.vehicleCount, Literal(count)))
+    errors = reasoning.reason(union + one_figure, ontology).errors
+    assert any("xiaomi-deliveries-2024-annual-report" in e and "vehicleCount" in e and "135000, 136000" in e
+               for e in errors)
