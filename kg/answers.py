@@ -48,7 +48,7 @@ def answer(query: queries.QueryFile, given: dict[str, str], *, kg: KnowledgeGrap
     else:
         columns = [str(v) for v in result.vars]
         rows = [list(row) for row in result]
-    meta = {"as_of": as_of.isoformat()} if as_of else {}
+    meta = {"as_of": as_of.isoformat(), "undated_claims_left_out": [str(c) for c in kg.undated_claims]} if as_of else {}
     sources = None
     if with_sources:
         sources = [provenance.describe_sources(kg, provenance.sources_for_row(kg, row)) for row in rows]

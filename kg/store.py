@@ -81,6 +81,9 @@ def merged(dataset: Dataset) -> Graph:
 class KnowledgeGraph:
     """Ontology, sourced facts and (optionally) inferences, queried with SPARQL."""
 
+    undated_claims: tuple[URIRef, ...] = ()
+    """In a graph made by :meth:`as_of`: the undated claims that were left out, by name."""
+
     def __init__(self, dataset: Dataset | None = None):
         self.dataset = dataset if dataset is not None else _new_dataset()
 
@@ -156,21 +159,26 @@ class KnowledgeGraph:
         """The graph as its sources stood on ``date``: later claims are left out.
 
         A claim counts from its ``ta:statedOn`` (a year counts from 31 December of that
-        year). An undated claim is kept only when it is a timeless description (such as
-        ISO 3166 geography); any other undated claim cannot be placed in time and is left out.
+        year). A claim without a date counts at every date only when it is marked
+        ``ta:hasDating ta:Timeless`` (a reference list such as ISO 3166-2); any other undated
+        claim (``ta:Undated``) cannot be placed in time: it is left out, and named in the
+        result's :attr:`undated_claims` so that answers report it as undated.
         """
-        dropped = set()
+        dropped, undated = set(), set()
         for graph in self.claim_graphs():
             claim = graph.identifier
             stated = self.dataset.value(claim, TA.statedOn)
             if stated is None:
-                if self.dataset.value(claim, TA.hasClaimKind) != TA.Description:
+                if self.dataset.value(claim, TA.hasDating) != TA.Timeless:
                     dropped.add(claim)
+                    undated.add(claim)
             elif (claim_date_end(stated) or date) > date:
                 dropped.add(claim)
-        return KnowledgeGraph(
+        result = KnowledgeGraph(
             self.select_graphs(lambda name, subject: name not in dropped and subject not in dropped)
         )
+        result.undated_claims = tuple(sorted(undated, key=str))
+        return result
 
     # -- querying --------------------------------------------------------------
 

@@ -32,4 +32,8 @@ def run(args: argparse.Namespace) -> int:
     explanation = explain.explain(kg, entity, args.lang)
     render = explain.render_json if args.format == "json" else explain.render_text
     sys.stdout.write(render(explanation))
+    if as_of is not None:
+        from kg.undated import left_out_note
+
+        print(left_out_note("kg explain", kg), file=sys.stderr)
     return 0

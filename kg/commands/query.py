@@ -75,6 +75,10 @@ def run(args: argparse.Namespace) -> int:
         answer.sources = answer.sources and answer.sources[: args.limit]
         answer.meta["capped_at"] = args.limit
     sys.stdout.write(answer.render(args.format))
+    if as_of is not None and args.format != "json":  # JSON says it with "undated_claims_left_out"
+        from kg.undated import left_out_note
+
+        print(left_out_note("kg query", answer.kg), file=sys.stderr)
     if capped and args.format != "json":  # JSON says it with a "capped_at" member
         print(f"(result capped at {args.limit} rows)", file=sys.stderr if args.format == "csv" else sys.stdout)
     if query.is_violation_check and answer.rows:
