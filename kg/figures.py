@@ -37,19 +37,6 @@ KINDS = (
 )
 PERIODS = (TA.periodYear, TA.periodMonth, TA.periodLabel, TA.onDate)
 
-_FIGURE_VALUES = """
-SELECT ?figure ?value ?claim ?stated (GROUP_CONCAT(STR(?source); separator=" ") AS ?sources)
-WHERE {
-    ?figure a ?class .
-    GRAPH ?claim { ?figure ?property ?value }
-    FILTER (STRSTARTS(STR(?claim), STR(claim:)))
-    OPTIONAL { ?claim prov:wasDerivedFrom ?source }
-    OPTIONAL { ?claim ta:statedOn ?stated }
-}
-GROUP BY ?figure ?value ?claim ?stated
-"""
-
-
 @dataclass(frozen=True)
 class Measure:
     """What a figure measures: its subjects, metric, period and (for amounts) currency."""
@@ -80,17 +67,25 @@ def figure_conflicts(kg: KnowledgeGraph):
     """Measures that several figures give different values of, as :class:`kg.validation.Conflict`
     objects: the subject is what the figures are of, the property the value property, and each
     value names the figure that carries it."""
+    from rdflib.namespace import PROV, RDF
+
     from kg.validation import ClaimedValue, Conflict
 
+    dataset = kg.dataset
+    figures = {kind: set(dataset.subjects(RDF.type, kind.cls)) for kind in KINDS}
     found: dict[tuple, list] = {}
-    for kind in KINDS:
-        for prop in kind.values:
-            rows = kg.query(_FIGURE_VALUES, {"class": kind.cls, "property": prop})
-            for row in rows:
-                measure = measure_of(kg, row.figure, kind, prop)
-                sources = tuple(sorted(URIRef(s) for s in str(row.sources).split()))
-                value = ClaimedValue(row.value, row.claim, sources, row.stated, row.figure)
-                found.setdefault((measure, prop), []).append(value)
+    for graph in kg.claim_graphs():
+        claim = graph.identifier
+        sources = stated = None
+        for kind in KINDS:
+            for figure in figures[kind] & set(graph.subjects()):
+                for prop in kind.values:
+                    for value in graph.objects(figure, prop):
+                        if sources is None:
+                            sources = tuple(sorted(dataset.objects(claim, PROV.wasDerivedFrom), key=str))
+                            stated = dataset.value(claim, TA.statedOn)
+                        measure = measure_of(kg, figure, kind, prop)
+                        found.setdefault((measure, prop), []).append(ClaimedValue(value, claim, sources, stated, figure))
     conflicts = []
     for (measure, prop), values in found.items():
         if len({comparable(v.value) for v in values}) < 2 or not measure.subjects:
