@@ -11,6 +11,7 @@ about ``id:example-...`` entities). A header comment states what each one is for
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyshacl
@@ -200,6 +201,30 @@ def test_a_sparql_constraint_is_reported_with_its_own_message_and_severity(shape
     for shape, constraint in held:
         assert graph.value(shape, SH.severity) == graph.value(constraint, SH.severity), shape
         assert set(graph.objects(shape, SH.message)) == set(graph.objects(constraint, SH.message)), shape
+
+
+def test_every_sparql_constraint_and_target_selects_distinct_rows(shapes_kg):
+    """One result per breach on any SHACL engine: a UNION over both directions of a link
+    (ta:isPhaseOf | ta:hasPhase) matches twice when both are stated, and engines other than
+    pySHACL (TopBraid, rudof) report each row, so every SPARQL select is DISTINCT."""
+    selects = [str(row.select) for row in shapes_kg.query(
+        "SELECT ?select WHERE { { ?c a sh:SPARQLConstraint ; sh:select ?select } UNION { ?t a sh:SPARQLTarget ; sh:select ?select } }")]
+    assert len(selects) == 7
+    for select in selects:
+        assert re.match(r"\s*SELECT\s+DISTINCT\b", select), select
+
+
+def test_a_breach_stated_both_ways_gives_one_result(shapes):
+    """A phase linked to its plant both ways (ta:isPhaseOf and ta:hasPhase) that starts before
+    the plant was announced: one result."""
+    kg = load(FIXTURES / "invalid" / "phase-starts-before-announcement.trig")
+    (claim,) = kg.claim_graphs()
+    phases = list(claim.subject_objects(TA.isPhaseOf))
+    assert phases
+    for phase, plant in phases:
+        claim.add((plant, TA.hasPhase, phase))
+    report = validation.validate(kg, shapes)
+    assert [(r.focus_node, r.source_shape) for r in report.results] == [(ID["example-plant-phase-1"], TASH.PlannedStartShape)]
 
 
 def test_a_sparql_result_has_one_message(shapes):
