@@ -64,3 +64,63 @@ DESELECTED: list = []
 
 def pytest_deselected(items):
     DESELECTED.extend(items)
+
+
+class RdflibView:
+    """A knowledge graph seen through rdflib, for tests written against rdflib terms:
+    ``dataset`` (every asserted graph, the default graph their union), ``graph(name)``,
+    ``claim_graphs()``, ``union()`` (with the inferences once reasoned) and ``query()``
+    returning rows of rdflib terms."""
+
+    def __init__(self, kg):
+        from rdflib import Dataset
+
+        self.kg = kg
+        self.dataset = Dataset(default_union=True)
+        source = kg.rdflib_dataset()
+        for s, p, o, g in source.quads((None, None, None, None)):
+            name = g.identifier if hasattr(g, "identifier") else g
+            target = self.dataset.default_context if name == source.default_context.identifier else self.dataset.graph(name)
+            target.add((s, p, o))
+
+    def graph(self, name):
+        return self.dataset.graph(name)
+
+    def claim_graphs(self):
+        from kg.namespaces import CLAIM_IRI
+
+        return sorted((g for g in self.dataset.graphs() if str(g.identifier).startswith(CLAIM_IRI) and len(g)),
+                      key=lambda g: str(g.identifier))
+
+    def union(self):
+        return self.kg.rdflib_graph(inferred=self.kg.has_inferences)
+
+    def query(self, text: str, bindings: dict | None = None):
+        from collections import namedtuple
+
+        from kg.terms import to_rdflib
+
+        result = self.kg.query(text, bindings, inferred=self.kg.has_inferences)
+        row = namedtuple("Row", result.vars, rename=True)
+        return [row(*(to_rdflib(term) for term in values)) for values in result]
+
+    def as_of(self, date):
+        return RdflibView(self.kg.as_of(date))
+
+    @property
+    def undated_claims(self):
+        from kg.terms import to_rdflib
+
+        return tuple(to_rdflib(claim) for claim in self.kg.undated_claims)
+
+
+@pytest.fixture(scope="session")
+def shipped_rdf(shipped_kg):
+    """The shipped graph through rdflib (see :class:`RdflibView`)."""
+    return RdflibView(shipped_kg)
+
+
+@pytest.fixture(scope="session")
+def reasoned_rdf(reasoned_kg):
+    """The shipped graph after reasoning, through rdflib."""
+    return RdflibView(reasoned_kg)

@@ -28,7 +28,7 @@ def test_build_exits_0_and_prints_the_headline_answer(built):
     assert "Validation: conforms (0 violations" in done.stdout
     for expected in ("300000", "150000", "id:beijing", "10000000000", "USD", "P10Y", "2024"):
         assert expected in done.stdout
-    assert "Entities per class:" in done.stdout and "technology company 15" in done.stdout
+    assert "Entities per class:" in done.stdout and "technology company 28" in done.stdout
 
 
 def test_build_writes_exports_isomorphic_to_the_loaded_graph(built, shipped_kg):

@@ -134,7 +134,7 @@ def test_json_statements_all_carry_claims_with_described_sources(plant_json):
             assert all(source["label"] for source in claim["sources"])
     scmp = [s for st in plant_json["statements"] for c in st["claims"] for s in c["sources"]
             if s["source"] == str(SRC["scmp-3157609"])]
-    assert scmp[0]["web_location"] == "scmp.com/tech/big-tech/article/3157609"
+    assert scmp[0]["web_location"] == "https://scmp.com/tech/big-tech/article/3157609"
 
 
 def test_json_output_is_deterministic(shipped_kg):

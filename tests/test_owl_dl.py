@@ -13,13 +13,9 @@
 Everything runs offline: the tools are installed by ``.ci/run`` (Debian packages) and
 ``pip install ".[test]"`` (owlready2), and no file here has an ``owl:imports``.
 
-Until the data fix of issue 10 item 1 lands, the shipped facts give
-``id:xiaomi-deliveries-2024`` two values of the functional ``ta:vehicleCount`` from two
-claims: HermiT and Pellet find the merged graph inconsistent and ``kg reason`` does not.
-The tests on the shipped graph then check exactly that (the reasoners see that clash and
-nothing else: the facts less all but one of the disputed values are consistent) and are
-reported as xfail, naming it; once no functional value is disputed they check that the
-shipped graph is consistent for all three. Any other disputed value fails them.
+Sources that disagree on a figure give one figure entity each (``kg/facts/README.md``),
+so no functional property has two values anywhere in the shipped graph; the tests on the
+shipped graph check that, and that all three find it consistent.
 """
 
 from __future__ import annotations
@@ -35,7 +31,6 @@ from rdflib.namespace import OWL, RDF, XSD
 
 from conftest import TESTS_DIR, run_kg
 from kg import resources
-from kg.namespaces import ID, TA
 
 ROOT = TESTS_DIR.parent
 sys.path.insert(0, str(ROOT / "tools" / "owl"))
@@ -47,10 +42,6 @@ FIXTURES = TESTS_DIR / "reasoning"
 ONTOLOGY = ROOT / "ontology" / "techauto.ttl"
 OUTSIDE_THE_MAP = {XSD.date, XSD.gYear, XSD.gYearMonth, XSD.duration}
 DATATYPE_VIOLATIONS = {"UseOfUndeclaredDatatype", "UseOfDefinedDatatypeInLiteral"}
-ISSUE_10 = {(ID["xiaomi-deliveries-2024"], TA.vehicleCount)}
-"""The functional values disputed between claims in the shipped facts before the data fix."""
-ISSUE_10_REASON = ("issue 10 item 1 (data fix pending): id:xiaomi-deliveries-2024 has two values of the "
-                   "functional ta:vehicleCount from two claims; HermiT and Pellet see the merged graph")
 
 _verdicts: dict[tuple, dl_check.Verdict] = {}
 
@@ -148,11 +139,8 @@ def profiles(shipped) -> dict[str, dl_check.ProfileReport]:
 
 
 def expect_shipped(shipped_disputed, consistent: bool) -> None:
-    """On the shipped graph before the data fix: the reasoners must find it inconsistent,
-    and the test is reported as an expected failure; afterwards, consistent."""
-    if shipped_disputed == ISSUE_10:
-        assert not consistent, "the reasoners no longer see issue 10's disputed ta:vehicleCount"
-        pytest.xfail(ISSUE_10_REASON)
+    """The shipped graph: no functional value disputed between claims (each claimed figure
+    stands on its own), and consistent."""
     assert shipped_disputed == set(), f"functional values disputed between claims: {sorted(shipped_disputed)}"
     assert consistent
 
@@ -230,10 +218,8 @@ def test_kg_reason_agrees_with_hermit_and_pellet_on_the_shipped_graph(shipped, s
     assert done.returncode == (0 if owl_rl else 1), done.stderr
     hermit, pellet = verdict(shipped, "hermit"), verdict(shipped, "pellet")
     assert hermit.consistent == pellet.consistent
-    if shipped_disputed == ISSUE_10:
-        assert owl_rl is True and hermit.consistent is False
-        pytest.xfail(ISSUE_10_REASON + "; kg reason counts values from two claims as a conflict, not a clash")
-    assert owl_rl == hermit.consistent == pellet.consistent
+    assert shipped_disputed == set(), f"functional values disputed between claims: {sorted(shipped_disputed)}"
+    assert owl_rl is hermit.consistent is pellet.consistent is True
 
 
 def test_kg_reason_hermit_and_pellet_find_a_member_of_two_disjoint_classes_inconsistent(tmp_path):
@@ -270,8 +256,6 @@ def test_hermit_leaves_out_what_it_cannot_read_where_pellet_and_kg_reason_do_not
     assert verdict(merged, "hermit").consistent is True
 
 
-@pytest.mark.xfail(strict=True, reason="kg reason checks functional properties of the graph's entities (id:) "
-                   "only: two ta:statedOn dates of one claim pass it, and kg validate")
 def test_kg_reason_agrees_with_pellet_on_two_statement_dates_of_one_claim(tmp_path):
     fixture = FIXTURES / "two-statement-dates.trig"
     merged = with_ontology(fixture, tmp_path / "two-statement-dates.nt")
@@ -280,8 +264,6 @@ def test_kg_reason_agrees_with_pellet_on_two_statement_dates_of_one_claim(tmp_pa
     assert owl_rl_verdict(fixture).consistent == pellet.consistent
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 1: kg reason counts two values of a functional property "
-                   "from two claims as a conflict between sources, HermiT and Pellet as an inconsistency")
 def test_kg_reason_agrees_with_hermit_and_pellet_on_one_functional_value_from_each_of_two_claims(tmp_path):
     fixture = FIXTURES / "two-claims-one-functional-value-each.trig"
     merged = with_ontology(fixture, tmp_path / "two-claims.nt")

@@ -41,6 +41,9 @@ LITERALS = {
     XSD.positiveInteger: st.integers(1, 10**6).map(lambda n: Literal(str(n), datatype=XSD.positiveInteger)),
     XSD.date: st.dates(datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)).map(Literal),
     XSD.gYear: st.integers(1900, 2100).map(lambda y: Literal(f"{y:04d}", datatype=XSD.gYear)),
+    XSD.gYearMonth: st.tuples(st.integers(1900, 2100), st.integers(1, 12)).map(
+        lambda ym: Literal(f"{ym[0]:04d}-{ym[1]:02d}", datatype=XSD.gYearMonth)),
+    XSD.boolean: st.booleans().map(Literal),
     XSD.duration: st.tuples(st.integers(0, 30), st.integers(0, 11)).map(
         lambda ym: Literal(f"P{ym[0]}Y{ym[1]}M", datatype=XSD.duration)),
     XSD.string: text.map(Literal),

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 from rdflib import Dataset

@@ -19,10 +19,11 @@ def test_a_conforming_file_exits_0():
 
 def test_warnings_and_conflicts_do_not_fail_validation():
     done = run_kg("validate", FIXTURES / "conflicts" / "plant-capacity.trig",
-                  FIXTURES / "invalid" / "claim-date-missing.trig")
+                  FIXTURES / "invalid" / "investment-scope-missing.trig")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert "  Warning: Claim has no ta:statedOn date, so it cannot be placed in time. [ta:statedOn]" in lines
+    assert ("  Warning: Investment does not say whose money its amount is (ta:hasAmountScope), so it cannot"
+            " be told apart from a round or a shared capital. [ta:hasAmountScope]") in lines
     assert "Conflicts (warnings):" in lines
     assert "    300000 in claim:example-plan (from src:example-report, stated on 2021-11-27)" in lines
     assert "    150000 in claim:example-revision (from src:example-later-report, stated on 2023)" in lines

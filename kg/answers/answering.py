@@ -43,7 +43,7 @@ def answer(query: questions.QueryFile, given: dict[str, str], *, kg, as_of: _dt.
     if as_of is not None:
         kg = kg.as_of(as_of)
     result = kg.query(query.text, bound, inferred=inferred)
-    meta = {"as_of": as_of.isoformat()} if as_of else {}
+    meta = {"as_of": as_of.isoformat(), "undated_claims_left_out": [c.value for c in kg.undated_claims]} if as_of else {}
     if result.type == "ASK":
         return Answer(query, [], [], None, meta, boolean=result.boolean)
     rows = []

@@ -3,7 +3,8 @@
 The data graph is every asserted triple plus ``s ta:isStatedIn claim`` for each subject
 of each claim's named graph (the facts files do not write those). pySHACL validates it
 against the shipped shapes, with the ontology mixed in and no inference. Conflicts (two
-claims giving different values of a functional property) are warnings: listed, never
+claims giving different values of a functional property of one subject, or figures of the
+same measure with different values, see :mod:`kg.figures`) are warnings: listed, never
 counted against conformance.
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF
 from rdflib.paths import AlternativePath, InvPath, Path as PropertyPath, SequencePath
@@ -26,13 +27,17 @@ from kg import namespaces, resources
 from kg.errors import KgError
 from kg.namespaces import SH, TA
 from kg.sources import reading
-from kg.terms import ONTOLOGY_GRAPH, NamedNode, comparable, from_rdflib, quiet_rdflib, text, to_rdflib
+from kg.checks.conflicts import ClaimedValue, Conflict, find_conflicts
+from kg.terms import ONTOLOGY_GRAPH, NamedNode, from_rdflib, quiet_rdflib, text, to_rdflib
 from kg.terms import Literal as StoreLiteral
 
 if TYPE_CHECKING:
     from kg.store import KnowledgeGraph
 
 SEVERITIES = ("Violation", "Warning", "Info")
+conflicts = find_conflicts
+"""Conflicts between sources (:func:`kg.checks.conflicts.find_conflicts`), listed with the report."""
+__all__ = ["ClaimedValue", "Conflict", "ValidationReport", "conflicts", "validate"]
 
 
 @dataclass(frozen=True)
@@ -77,25 +82,6 @@ class ValidationReport:
         for result in self.results:
             groups.setdefault(result.focus_node, []).append(result)
         return groups
-
-
-@dataclass(frozen=True)
-class ClaimedValue:
-    """One claim's value in a conflict, with the claim's sources and date."""
-
-    value: Node
-    claim: URIRef
-    sources: tuple[URIRef, ...]
-    stated_on: Literal | None
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """Claims that give different values of a functional property of one subject."""
-
-    subject: Node
-    property: URIRef
-    values: tuple[ClaimedValue, ...]
 
 
 # -- validation --------------------------------------------------------------------------
@@ -202,36 +188,6 @@ def _path_text(path: URIRef | PropertyPath | None, namespace_manager=None) -> st
     return path.n3(namespace_manager)
 
 
-# -- conflicts ---------------------------------------------------------------------------
-
-_CLAIMED_VALUES_QUERY = """
-SELECT ?subject ?property ?value ?claim ?stated (GROUP_CONCAT(STR(?source); separator=" ") AS ?sources)
-WHERE {
-    GRAPH ?claim { ?subject ?property ?value }
-    FILTER (STRSTARTS(STR(?claim), STR(claim:)))
-    ?property a owl:FunctionalProperty .
-    OPTIONAL { ?claim prov:wasDerivedFrom ?source }
-    OPTIONAL { ?claim ta:statedOn ?stated }
-}
-GROUP BY ?subject ?property ?value ?claim ?stated
-"""
-
-
-def conflicts(kg: KnowledgeGraph) -> list[Conflict]:
-    """Subjects for which claims give different values of an ``owl:FunctionalProperty``."""
-    claimed: dict[tuple[Node, URIRef], list[ClaimedValue]] = {}
-    for row in kg.query(_CLAIMED_VALUES_QUERY):
-        sources = tuple(sorted((NamedNode(s) for s in row.sources.value.split()), key=lambda s: s.value))
-        claimed.setdefault((row.subject, row.property), []).append(
-            ClaimedValue(row.value, row.claim, sources, row.stated)
-        )
-    return [
-        Conflict(subject, prop, tuple(sorted(values, key=lambda v: (v.claim.value, str(v.value)))))
-        for (subject, prop), values in sorted(claimed.items(), key=lambda item: (item[0][0].value, item[0][1].value))
-        if len({comparable(v.value) for v in values}) > 1
-    ]
-
-
 # -- rendering ---------------------------------------------------------------------------
 
 
@@ -247,11 +203,13 @@ def render_text(report: ValidationReport, conflicts: list[Conflict], kg: Knowled
     if conflicts:
         lines.append("Conflicts (warnings):")
         for conflict in conflicts:
-            lines.append(f"  {_name(conflict.subject)} ({kg.label(conflict.subject)}) {_name(conflict.property)}:")
+            measure = f" [{conflict.measure}]" if conflict.measure else ""
+            lines.append(f"  {_name(conflict.subject)} ({kg.label(conflict.subject)}) {_name(conflict.property)}{measure}:")
             for v in conflict.values:
                 sources = ", ".join(_name(s) for s in v.sources) or "no source"
                 stated = f", stated on {v.stated_on.value}" if v.stated_on is not None else ""
-                lines.append(f"    {_name(v.value)} in {_name(v.claim)} (from {sources}{stated})")
+                figure = f" on {_name(v.figure)}" if v.figure is not None else ""
+                lines.append(f"    {_name(v.value)}{figure} in {_name(v.claim)} (from {sources}{stated})")
     verdict = "yes" if report.conforms else "no"
     lines.append(
         f"conforms: {verdict} ({report.violations} violations, {report.warnings} warnings, "
@@ -298,12 +256,14 @@ def render_json(report: ValidationReport, conflicts: list[Conflict]) -> str:
             {
                 "subject": c.subject.value,
                 "property": c.property.value,
+                **({"measure": c.measure} if c.measure else {}),
                 "values": [
                     {
                         "value": v.value.value,
                         "claim": v.claim.value,
                         "sources": [s.value for s in v.sources],
                         "stated_on": None if v.stated_on is None else v.stated_on.value,
+                        **({"figure": v.figure.value} if v.figure is not None else {}),
                     }
                     for v in c.values
                 ],

@@ -23,8 +23,8 @@ EXIT_NONCONFORMANT = 1
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 
-ORDER = ["build", "validate", "query", "explain", "export", "reason", "analyze", "draw", "serve", "push",
-         "import", "fmt"]
+ORDER = ["build", "validate", "quality", "query", "explain", "export", "reason", "analyze", "draw", "serve",
+         "push", "import", "fmt"]
 """The order ``--help`` lists sub-commands in; any other module of ``kg.cli.commands`` follows."""
 
 

@@ -427,7 +427,7 @@ class Importer:
                 raise _RowFailed("source_label", f"src:{local} is already described with another label "
                                  f"({self.kg.label(from_rdflib(source))!r}); leave source_label empty")
             known_urls = {str(v) for v in self.vocab.objects(source, TA.webLocation)}
-            if url and url not in known_urls:
+            if url and web_location(url) not in known_urls:
                 raise _RowFailed("source_url", f"src:{local} is already described with another address; "
                                  "leave source_url empty")
             return source
@@ -596,7 +596,7 @@ class Importer:
             default.add((source, RDFS.label, Literal(given["source_label"][0], lang="en")))
             if "source_url" in given:
                 url = given["source_url"][0]
-                default.add((source, TA.webLocation, Literal(url)))
+                default.add((source, TA.webLocation, web_location(url)))
                 host = _host(url)
                 if host:
                     default.add((source, TA.publisherName, Literal(host)))
@@ -621,6 +621,12 @@ class Importer:
         new_entities = sorted({t for t, _, _ in self.mentions if not self.vocab.exists(t)})
         return ImportResult(dataset, sorted(d.iri for d in self.claims.values()), sorted(self.sources),
                             new_entities, statements, len(self.facts))
+
+
+def web_location(url: str) -> URIRef:
+    """A source_url as the web location the data keeps: an absolute https IRI (an address
+    given without a scheme gets ``https://``, as the research notes' addresses do)."""
+    return URIRef(url if re.match(r"^[a-z][a-z0-9+.-]*://", url) else "https://" + url)
 
 
 def _host(url: str) -> str:

@@ -97,6 +97,8 @@ class KnowledgeGraph:
         """What was loaded: file paths, or ``shipped facts`` / ``shipped ontology``."""
         self.notes: list[str] = []
         """What loading found worth telling the user (values the store keeps in another form)."""
+        self.undated_claims: tuple[NamedNode, ...] = ()
+        """In a graph made by :meth:`as_of`: the undated claims it left out, by name."""
 
     # -- loading ---------------------------------------------------------------
 
@@ -285,11 +287,13 @@ class KnowledgeGraph:
     # -- time ------------------------------------------------------------------
 
     def as_of(self, date: _dt.date) -> "KnowledgeGraph":
-        """The graph as its sources stood on ``date``: later claims are left out (see
+        """The graph as its sources stood on ``date``: later claims are left out, and so
+        are undated ones, named in the result's :attr:`undated_claims` (see
         :func:`kg.store.timeline.claims_after`); a new graph in memory."""
         rows = self.select(timeline.CLAIM_DATES_QUERY)
-        dropped = timeline.claims_after(rows, date, TA.Description)
+        dropped, undated = timeline.claims_after(rows, date, TA.Timeless)
         copy = KnowledgeGraph(sources=self.sources)
+        copy.undated_claims = tuple(sorted(undated, key=lambda c: c.value))
         dropped.add(INFERRED_GRAPH)
         copy.store.bulk_extend(
             q for q in self.store if q.graph_name not in dropped and q.subject not in dropped)

@@ -8,10 +8,10 @@ import datetime as _dt
 from kg.terms import XSD, Literal
 
 CLAIM_DATES_QUERY = """
-SELECT ?claim ?stated ?kind WHERE {
+SELECT ?claim ?stated ?dating WHERE {
   ?claim a ta:Claim .
   OPTIONAL { ?claim ta:statedOn ?stated }
-  OPTIONAL { ?claim ta:hasClaimKind ?kind }
+  OPTIONAL { ?claim ta:hasDating ?dating }
 }"""
 
 
@@ -32,18 +32,33 @@ def claim_date_end(value: Literal | None) -> _dt.date | None:
         return None
 
 
-def claims_after(rows, date: _dt.date, description) -> set:
-    """The claims that ``date`` leaves out, from ``(claim, stated, kind)`` rows.
+def claims_after(rows, date: _dt.date, timeless) -> tuple[set, set]:
+    """The claims that ``date`` leaves out, and among them the undated ones, from
+    ``(claim, stated, dating)`` rows.
 
     A claim counts from its ``ta:statedOn`` (a year counts from 31 December of that
-    year). An undated claim is kept only when it is a timeless description (such as
-    ISO 3166 geography); any other undated claim cannot be placed in time and is left out.
+    year). A claim without a date counts at every date only when it is marked
+    ``ta:hasDating ta:Timeless`` (a reference list such as ISO 3166-2); any other undated
+    claim (``ta:Undated``) cannot be placed in time: it is left out, and reported as such.
     """
-    dropped = set()
-    for claim, stated, kind in rows:
+    dropped, undated = set(), set()
+    for claim, stated, dating in rows:
         if stated is None:
-            if kind != description:
+            if dating != timeless:
                 dropped.add(claim)
+                undated.add(claim)
         elif (claim_date_end(stated) or date) > date:
             dropped.add(claim)
-    return dropped
+    return dropped, undated
+
+
+def left_out_note(command: str, undated_claims) -> str:
+    """One line naming the undated claims an "as of" graph left out (or saying there were none)."""
+    from kg.terms import short
+
+    claims = list(undated_claims)
+    if not claims:
+        return f"{command}: no undated claim was left out"
+    names = ", ".join(short(claim) for claim in claims)
+    plural = "claim" if len(claims) == 1 else "claims"
+    return f"{command}: {len(claims)} undated {plural} left out (their sources give no date): {names}"

@@ -42,4 +42,8 @@ def run(args: argparse.Namespace) -> int:
     explanation = explain.explain(kg, entity, args.lang, inferred=args.inferred)
     render = explain.render_json if args.format == "json" else explain.render_text
     sys.stdout.write(render(explanation))
+    if as_of is not None:
+        from kg.store.timeline import left_out_note
+
+        print(left_out_note("kg explain", kg.undated_claims), file=sys.stderr)
     return 0

@@ -92,8 +92,13 @@ def run(args: argparse.Namespace) -> int:
     from kg.cli import options
 
     as_of = options.parse_date("--as-of", args.as_of) if args.as_of else None
-    text, capped, has_rows = _answer(args, query, given, as_of)
+    text, capped, has_rows, left_out = _answer(args, query, given, as_of)
     sys.stdout.write(text)
+    if as_of is not None and args.format != "json":  # JSON says it with "undated_claims_left_out"
+        from kg.store.timeline import left_out_note
+        from kg.terms import NamedNode
+
+        print(left_out_note("kg query", [NamedNode(c) for c in left_out or ()]), file=sys.stderr)
     if capped and args.format != "json":  # JSON says it with a "capped_at" member
         note = f"(result capped at {args.limit} rows)"
         print(note, file=sys.stdout if args.format == "table" else sys.stderr)
@@ -120,7 +125,8 @@ def _answer(args: argparse.Namespace, query, given: dict, as_of):
             with safety.guard(network=args.allow_network):
                 answer = answering.answer(query, given, kg=kg, as_of=as_of, with_sources=args.with_sources,
                                           inferred=args.inferred, limit=args.limit)
-                return answer.render(args.format), "capped_at" in answer.meta, bool(answer.rows)
+                left_out = answer.meta.get("undated_claims_left_out")
+                return answer.render(args.format), "capped_at" in answer.meta, bool(answer.rows), left_out
         except KgError as exc:
             message = str(exc)
             if message[:1].isdigit():  # a syntax error at line:column of the query
