@@ -67,34 +67,38 @@ def _headline(kg) -> str:
     return answering.answer(questions.find(HEADLINE_QUERY), {}, kg=kg).render("table")
 
 
-def build(kg, outdir: Path, draw: bool = True, reasoner: str | None = None) -> BuildResult:
-    """Run the whole pipeline on ``kg`` and write the exports into ``outdir``."""
+def build(kg, outdir: Path, draw: bool = True, reasoner: str | None = None,
+          validator: str | None = None) -> BuildResult:
+    """Run the whole pipeline on ``kg`` and write the exports into ``outdir``.
+
+    Validation starts first: with TopBraid it runs in a child process while kg answers,
+    draws, reasons and exports on the other core; with pySHACL it runs at the end.
+    """
     from kg.checks import validation
 
     outdir = ensure_dir(outdir)
-    report = validation.validate(kg)
+    pending = validation.start(kg, validator=validator)
     with progress.phase("finding conflicts and -violation checks"):
         conflicts = validation.conflicts(kg)
         violations = violation_checks(kg)
     with progress.phase("answering the headline question"):
         headline = _headline(kg)
-    result = kg.reason(reasoner)
     written = []
-    for name, options in OUTPUTS.items():
-        data = rdf.serialize(kg, options["fmt"], options.get("inferred", False))
-        written.append(atomic_write(outdir / name, data))
     if draw and kg.mentions(NEIGHBOURHOOD_OF):
         with progress.phase("drawing Xiaomi's neighbourhood"):
             written += _pictures(kg, outdir)
-    counts = {
-        "ontology": kg.count(ONTOLOGY_GRAPH),
-        "asserted": kg.asserted_count(),
-        "inferred": len(result.inferred),
-        "claims": len(kg.claim_names()),
-    }
+    counts = {"ontology": kg.count(ONTOLOGY_GRAPH), "asserted": kg.asserted_count(),
+              "claims": len(kg.claim_names())}
+    classes = _entities_per_class(kg)
+    result = kg.reason(reasoner)
+    counts["inferred"] = len(result.inferred)
+    for name, options in OUTPUTS.items():
+        data = rdf.serialize(kg, options["fmt"], options.get("inferred", False))
+        written.append(atomic_write(outdir / name, data))
+    report = pending.report()
     return BuildResult(
-        counts, _entities_per_class(kg), report.conforms and result.consistent and not violations,
-        _verdict(report, conflicts), headline, written, result.errors, violations,
+        counts, classes, report.conforms and result.consistent and not violations,
+        _verdict(report, conflicts), headline, sorted(written), result.errors, violations,
     )
 
 

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 SEVERITIES = ("Violation", "Warning", "Info")
 conflicts = find_conflicts
 """Conflicts between sources (:func:`kg.checks.conflicts.find_conflicts`), listed with the report."""
-__all__ = ["ClaimedValue", "Conflict", "ValidationReport", "conflicts", "validate"]
+__all__ = ["ClaimedValue", "Conflict", "ValidationReport", "choose", "conflicts", "start", "validate"]
 
 
 @dataclass(frozen=True)
@@ -100,13 +100,13 @@ def load_shapes(paths: Iterable[Path] | None = None, allow_network: bool = False
     return shapes
 
 
-_STATED_IN_QUERY = """
+STATED_IN_QUERY = """
 SELECT DISTINCT ?subject ?claim WHERE { GRAPH ?claim { ?subject ?p ?o } FILTER(STRSTARTS(STR(?claim), STR(claim:))) }"""
 
 
 def stated_in(kg: KnowledgeGraph) -> Iterator[tuple[Node, URIRef, URIRef]]:
     """``s ta:isStatedIn claim`` (rdflib terms) for each subject of each claim's named graph."""
-    for row in kg.query(_STATED_IN_QUERY):
+    for row in kg.query(STATED_IN_QUERY):
         yield to_rdflib(row.subject), TA.isStatedIn, to_rdflib(row.claim)
 
 
@@ -118,15 +118,82 @@ def data_graph(kg: KnowledgeGraph) -> Graph:
     return data
 
 
-def validate(kg: KnowledgeGraph, shapes: Graph | None = None, allow_network: bool = False) -> ValidationReport:
-    """Validate ``kg`` against ``shapes`` (default: the shipped shapes) with pySHACL, under
-    :func:`kg.checks.safety.guard` (no network unless ``allow_network``, no other files)."""
+VALIDATORS = ("pyshacl", "topbraid")
+TOPBRAID_FROM = 100_000
+"""From this many asserted quads on, the shipped shapes run in TopBraid SHACL when it is
+installed (:mod:`kg.checks.topbraid`): pySHACL takes minutes there (measured)."""
+
+
+def choose(kg: KnowledgeGraph, shapes: Graph | None = None, validator: str | None = None) -> tuple[str, str | None]:
+    """The validator to use (``pyshacl`` or ``topbraid``) and a note for the user, if any.
+
+    ``validator`` None chooses: TopBraid for the shipped shapes on a graph of
+    :data:`TOPBRAID_FROM` quads or more when it can run, else pySHACL. A user's shapes
+    always run in pySHACL, under the checks of :mod:`kg.checks.sparql`.
+    """
+    from kg.checks import topbraid
+
+    if validator is not None and validator not in VALIDATORS:
+        raise KgError(f"--validator {validator}: unknown (known: {', '.join(VALIDATORS)})")
+    if shapes is not None:
+        if validator == "topbraid":
+            raise KgError("--validator topbraid runs only the shipped shapes; a user's shapes run in pySHACL")
+        return "pyshacl", None
+    if validator == "topbraid":
+        reason = topbraid.unavailable()
+        if reason:
+            raise KgError(f"--validator topbraid: {reason}")
+        return "topbraid", None
+    if validator == "pyshacl":
+        return "pyshacl", None
+    size = kg.asserted_count()
+    if size < TOPBRAID_FROM:
+        return "pyshacl", None
+    reason = topbraid.unavailable()
+    if reason is None:
+        return "topbraid", None
+    return "pyshacl", f"validating {size:,} quads with pySHACL will take a while; {reason[0].lower()}{reason[1:]} for a faster run"
+
+
+class Pending:
+    """A validation started by :func:`start`; :meth:`report` gives its result."""
+
+    def __init__(self, work, engine: str):
+        self._work, self.engine = work, engine
+
+    def report(self) -> ValidationReport:
+        from kg import progress
+
+        with progress.phase(f"validating (SHACL, {'TopBraid' if self.engine == 'topbraid' else 'pySHACL'})"):
+            return self._work()
+
+
+def start(kg: KnowledgeGraph, shapes: Graph | None = None, allow_network: bool = False,
+          validator: str | None = None) -> Pending:
+    """Begin validating ``kg`` (see :func:`choose`): TopBraid starts at once in a child
+    process, so that other work can go on meanwhile; pySHACL runs when the report is asked for."""
+    engine, _ = choose(kg, shapes, validator)
+    if engine == "topbraid":
+        from kg.checks import topbraid
+
+        run = topbraid.Run(kg, resources.shapes_files())
+        return Pending(run.report, engine)
+    return Pending(lambda: _pyshacl(kg, shapes, allow_network), engine)
+
+
+def validate(kg: KnowledgeGraph, shapes: Graph | None = None, allow_network: bool = False,
+             validator: str | None = None) -> ValidationReport:
+    """Validate ``kg`` against ``shapes`` (default: the shipped shapes); see :func:`start`."""
+    return start(kg, shapes, allow_network, validator).report()
+
+
+def _pyshacl(kg: KnowledgeGraph, shapes: Graph | None, allow_network: bool) -> ValidationReport:
+    """pySHACL under :func:`kg.checks.safety.guard` (no network unless ``allow_network``, no other files)."""
     import pyshacl
 
-    from kg import progress
     from kg.checks import safety
 
-    with progress.phase("validating (SHACL, pySHACL)"), safety.guard(network=allow_network), quiet_rdflib():
+    with safety.guard(network=allow_network), quiet_rdflib():
         _, results_graph, text = pyshacl.validate(
             data_graph(kg),
             shacl_graph=shapes if shapes is not None else load_shapes(),

@@ -37,6 +37,23 @@ def add_reasoner_option(parser: argparse.ArgumentParser) -> None:
                         help=f"OWL RL engine (default {DEFAULT_REASONER}; owlrl is the reference)")
 
 
+def add_validator_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--validator", choices=("pyshacl", "topbraid"), default=None,
+                        help="SHACL engine: pySHACL (the reference), or TopBraid SHACL (the scale extra and "
+                             "Java; for big graphs); default: TopBraid from 100,000 quads when it can run")
+
+
+def validator_note(args: argparse.Namespace, kg, shapes=None) -> None:
+    """Say on standard error when a big graph is about to be validated the slow way."""
+    import sys
+
+    from kg.checks import validation
+
+    _, note = validation.choose(kg, shapes, args.validator)
+    if note:
+        print(f"kg {args.command}: note: {note}", file=sys.stderr)
+
+
 def load_graph(args: argparse.Namespace, read_only: bool = True):
     """The knowledge graph the command works on (see :data:`GRAPH_HELP`)."""
     import sys

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kg.cli.options import add_graph_options, add_reasoner_option
+from kg.cli.options import add_graph_options, add_reasoner_option, add_validator_option
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -18,6 +18,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="folder for the exports (default: out)")
     parser.add_argument("--no-pictures", action="store_true", help="do not draw Xiaomi's neighbourhood")
     add_reasoner_option(parser)
+    add_validator_option(parser)
     add_graph_options(parser)
 
 
@@ -25,7 +26,10 @@ def run(args: argparse.Namespace) -> int:
     from kg import build
     from kg.cli.options import load_graph
 
+    from kg.cli.options import validator_note
+
     kg = load_graph(args, read_only=False)
-    result = build.build(kg, args.output, draw=not args.no_pictures, reasoner=args.reasoner)
+    validator_note(args, kg)
+    result = build.build(kg, args.output, draw=not args.no_pictures, reasoner=args.reasoner, validator=args.validator)
     print(build.render_summary(result), end="")
     return 0 if result.conforms else 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kg.cli.options import add_graph_options
+from kg.cli.options import add_graph_options, add_validator_option
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -22,6 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="validate against these SHACL shapes instead of the shipped ones (repeatable)")
     parser.add_argument("--allow-network", action="store_true",
                         help="let the shapes' SPARQL use SERVICE and FROM, which reach the network")
+    add_validator_option(parser)
     add_graph_options(parser)
 
 
@@ -32,8 +33,11 @@ def run(args: argparse.Namespace) -> int:
     if args.files:
         args.data = list(args.data or []) + list(args.files)
     kg = load_graph(args)
+    from kg.cli.options import validator_note
+
     shapes = validation.load_shapes(args.shapes, args.allow_network) if args.shapes else None
-    report = validation.validate(kg, shapes, args.allow_network)
+    validator_note(args, kg, shapes)
+    report = validation.validate(kg, shapes, args.allow_network, args.validator)
     found = validation.conflicts(kg)
     if args.format == "json":
         print(validation.render_json(report, found), end="")
