@@ -25,6 +25,8 @@ SHAPES_IRI = BASE + "shapes#"
 ONTOLOGY_IRI = BASE + "ontology"
 ONTOLOGY_GRAPH_IRI = GRAPH_IRI + "ontology"
 INFERRED_GRAPH_IRI = GRAPH_IRI + "inferred"
+DEFAULT_GRAPH_IRI = GRAPH_IRI + "default"
+"""Where the store keeps what files put in their default graph (:mod:`kg.store.layout`)."""
 
 PREFIXES: dict[str, str] = {
     "ta": TA_IRI,

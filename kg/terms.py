@@ -48,6 +48,7 @@ RDF, RDFS, OWL, XSD = (Vocabulary(P[k]) for k in ("rdf", "rdfs", "owl", "xsd"))
 PROV, SKOS, DCTERMS, SH = (Vocabulary(P[k]) for k in ("prov", "skos", "dcterms", "sh"))
 ONTOLOGY_GRAPH = NamedNode(namespaces.ONTOLOGY_GRAPH_IRI)
 INFERRED_GRAPH = NamedNode(namespaces.INFERRED_GRAPH_IRI)
+ASSERTED_DEFAULT = NamedNode(namespaces.DEFAULT_GRAPH_IRI)
 DEFAULT_GRAPH = DefaultGraph()
 
 COLLAPSED_DATATYPES = {

@@ -78,7 +78,7 @@ def infer(kg, engine: str | None = None) -> tuple[list[Triple], list[str]]:
 
         raise InputError(f"--reasoner {engine}: unknown (known: {', '.join(ENGINES)})")
     kept = {t for t in triples if not is_noise(t)}
-    kept = {t for t in kept if next(kg.quads(t.subject, t.predicate, t.object), None) is None}
+    kept = {t for t in kept if not kg.has(t.subject, t.predicate, t.object)}
     return sorted(kept, key=lambda t: (t.subject.value, t.predicate.value, str(t.object))), errors
 
 
@@ -157,7 +157,7 @@ def _kind(kg, triple: Triple, schema) -> str:
     if p == RDF.type:
         return KINDS[0]
     inverses = {q for prop, q in schema["inverse"] if prop == p}
-    if any(next(kg.quads(o, q, s), None) is not None for q in inverses):
+    if any(kg.has(o, q, s) for q in inverses):
         return KINDS[1]
     if any(prop == p for prop, _ in schema["transitive"]):
         return KINDS[2]

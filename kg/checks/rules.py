@@ -2,8 +2,8 @@
 
 The ontology is read once (it is small) into tables: the closure of ``rdfs:subClassOf``
 and ``rdfs:subPropertyOf``, ``owl:inverseOf`` pairs, symmetric and transitive
-properties, ``rdfs:domain`` and ``rdfs:range``. The facts (every quad outside
-``kgg:ontology``) are read as N-Quads lines that Oxigraph writes, each term kept as its
+properties, ``rdfs:domain`` and ``rdfs:range``. The facts (every triple of the
+ontology and the asserted graphs, each once) are read as N-Triples lines that Oxigraph writes, each term kept as its
 N-Triples text (no Python object per term, a literal only as "some literal"), closed
 under the property rules of OWL RL until nothing is new, then typed:
 
@@ -27,7 +27,7 @@ from collections import defaultdict
 import pyoxigraph
 
 from kg.errors import InputError
-from kg.terms import INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF, BlankNode, NamedNode, Triple
+from kg.terms import RDF, BlankNode, NamedNode, Triple
 
 _SCHEMA_QUERY = """
 SELECT ?kind ?a ?b WHERE { GRAPH kgg:ontology {
@@ -98,12 +98,12 @@ class Schema:
 
 
 def _facts(kg) -> tuple[set, set]:
-    """(facts, types) of every quad outside the ontology and the inferences, as text."""
-    skip = (f" <{ONTOLOGY_GRAPH.value}> .", f" <{INFERRED_GRAPH.value}> .")
+    """(facts, types) of the merge of every asserted graph and the ontology (the store's
+    default graph, :mod:`kg.store.layout`), as text."""
     facts, types = set(), set()
-    data = kg.store.dump(format=pyoxigraph.RdfFormat.N_QUADS).decode("utf-8")
+    data = kg.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()).decode("utf-8")
     for line in data.split("\n"):
-        if not line or line.endswith(skip):
+        if not line:
             continue
         s, p, rest = line.split(" ", 2)
         if rest[0] == '"':

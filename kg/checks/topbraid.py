@@ -27,7 +27,7 @@ from pathlib import Path
 import pyoxigraph
 
 from kg.errors import KgError
-from kg.terms import INFERRED_GRAPH, TA
+from kg.terms import TA
 
 JAVA_OPTIONS = ("-Xss8m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
 """One GC thread and the quick compiler: cheaper than the defaults in a run of a minute
@@ -71,19 +71,15 @@ def unavailable() -> str | None:
 
 
 def write_data(kg, path: Path) -> None:
-    """The data graph pySHACL would see, as N-Triples: asserted triples and the ontology
-    (graph by graph: the ontology is one of them), ``ta:isStatedIn`` of each subject of
-    each claim; never ``owl:imports``."""
-    from kg.checks.validation import STATED_IN_QUERY
+    """The data graph pySHACL would see, as N-Triples: asserted triples and the ontology,
+    ``ta:isStatedIn`` of each subject of each claim; never ``owl:imports``."""
+    from kg.checks.reports import STATED_IN_QUERY
 
-    with open(path, "wb") as out:
-        for graph in [pyoxigraph.DefaultGraph(), *kg.graph_names()]:
-            if graph == INFERRED_GRAPH:
-                continue
-            data = kg.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph)
-            if _IMPORTS in data:
-                data = b"".join(line for line in data.splitlines(keepends=True) if _IMPORTS not in line)
-            out.write(data)
+    with open(path, "wb") as out:  # the store's default graph: the merge of every asserted graph and the ontology
+        data = kg.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+        if _IMPORTS in data:
+            data = b"".join(line for line in data.splitlines(keepends=True) if _IMPORTS not in line)
+        out.write(data)
         stated_in = f" <{TA.isStatedIn.value}> ".encode()
         for row in kg.query(STATED_IN_QUERY):
             out.write(str(row.subject).encode() + stated_in + str(row.claim).encode() + b" .\n")
@@ -116,7 +112,7 @@ class Run:
         """The :class:`kg.checks.validation.ValidationReport` of the run."""
         from rdflib import Graph
 
-        from kg.checks.validation import parse_results
+        from kg.checks.reports import parse_results
         from kg.terms import quiet_rdflib
 
         try:
@@ -159,7 +155,7 @@ def fill_messages(kg, report, shape_files: list[Path]):
     from rdflib import Graph
     from rdflib.namespace import SH
 
-    from kg.checks.validation import ValidationReport
+    from kg.checks.reports import ValidationReport
     from kg.terms import from_rdflib, text
 
     if not any(_PLACEHOLDER.search(r.message) for r in report.results):

@@ -11,78 +11,43 @@ counted against conformance.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import RDF
-from rdflib.paths import AlternativePath, InvPath, Path as PropertyPath, SequencePath
 from rdflib.term import Node
 
 from kg import namespaces, resources
-from kg.errors import KgError
-from kg.namespaces import SH, TA
-from kg.sources import reading
 from kg.checks.conflicts import ClaimedValue, Conflict, find_conflicts
-from kg.terms import ONTOLOGY_GRAPH, NamedNode, from_rdflib, quiet_rdflib, text, to_rdflib
+from kg.checks.reports import (
+    STATED_IN_QUERY,
+    Result,
+    ValidationReport,
+    parse_results,
+    path_text,
+)
+from kg.errors import KgError
+from kg.namespaces import TA
+from kg.sources import reading
+from kg.terms import (
+    ONTOLOGY_GRAPH,
+    NamedNode,
+    from_rdflib,
+    quiet_rdflib,
+    text,
+    to_rdflib,
+)
 from kg.terms import Literal as StoreLiteral
 
 if TYPE_CHECKING:
     from kg.store import KnowledgeGraph
 
-SEVERITIES = ("Violation", "Warning", "Info")
 conflicts = find_conflicts
 """Conflicts between sources (:func:`kg.checks.conflicts.find_conflicts`), listed with the report."""
-__all__ = ["ClaimedValue", "Conflict", "ValidationReport", "choose", "conflicts", "start", "validate"]
-
-
-@dataclass(frozen=True)
-class Result:
-    """One result of the SHACL report."""
-
-    focus_node: Node
-    path: URIRef | PropertyPath | None
-    value: Node | None
-    severity: str
-    message: str
-    source_shape: Node
-    constraint_component: URIRef
-
-    def sort_key(self) -> tuple:
-        return (str(self.focus_node), SEVERITIES.index(self.severity), str(self.source_shape),
-                _path_text(self.path), str(self.value), self.message)
-
-
-@dataclass(frozen=True)
-class ValidationReport:
-    """The SHACL results, sorted by focus node; conforms when none is a violation."""
-
-    results: list[Result]
-
-    @property
-    def violations(self) -> int:
-        return sum(r.severity == "Violation" for r in self.results)
-
-    @property
-    def warnings(self) -> int:
-        """Results that are not violations (warnings and infos)."""
-        return sum(r.severity != "Violation" for r in self.results)
-
-    @property
-    def conforms(self) -> bool:
-        return self.violations == 0
-
-    def by_focus_node(self) -> dict[Node, list[Result]]:
-        """The results grouped by focus node, in report order."""
-        groups: dict[Node, list[Result]] = {}
-        for result in self.results:
-            groups.setdefault(result.focus_node, []).append(result)
-        return groups
+__all__ = ["ClaimedValue", "Conflict", "Result", "ValidationReport", "choose", "conflicts", "parse_results",
+           "start", "validate"]
 
 
 # -- validation --------------------------------------------------------------------------
@@ -99,10 +64,6 @@ def load_shapes(paths: Iterable[Path] | None = None, allow_network: bool = False
     if paths is not None:
         sparql.check_shapes(shapes, allow_network)
     return shapes
-
-
-STATED_IN_QUERY = """
-SELECT DISTINCT ?subject ?claim WHERE { GRAPH ?claim { ?subject ?p ?o } FILTER(STRSTARTS(STR(?claim), STR(claim:))) }"""
 
 
 def stated_in(kg: KnowledgeGraph) -> Iterator[tuple[Node, URIRef, URIRef]]:
@@ -234,53 +195,6 @@ def _pyshacl(kg: KnowledgeGraph, shapes: Graph | None, allow_network: bool) -> V
     return parse_results(results_graph)
 
 
-def parse_results(results_graph: Graph) -> ValidationReport:
-    """The top-level results of a SHACL validation report graph."""
-    results = [_result(results_graph, node) for node in results_graph.objects(None, SH.result)]
-    return ValidationReport(sorted(results, key=Result.sort_key))
-
-
-def _result(graph: Graph, node: Node) -> Result:
-    value = graph.value(node, SH.value)
-    path = graph.value(node, SH.resultPath)
-    message = str(graph.value(node, SH.resultMessage) or "")
-    if value is not None:  # pySHACL fills {$value} only in SPARQL-based messages
-        message = re.sub(r"\{[$?]value\}", lambda _: str(value), message)
-    return Result(
-        focus_node=graph.value(node, SH.focusNode),
-        path=_property_path(graph, path) if path is not None else None,
-        value=value,
-        severity=str(graph.value(node, SH.resultSeverity)).rsplit("#", 1)[-1],
-        message=message,
-        source_shape=graph.value(node, SH.sourceShape),
-        constraint_component=graph.value(node, SH.sourceConstraintComponent),
-    )
-
-
-def _property_path(graph: Graph, node: Node) -> URIRef | PropertyPath:
-    """A SHACL path node as an rdflib path (IRI, inverse, alternative or sequence)."""
-    if isinstance(node, URIRef):
-        return node
-    inverse = graph.value(node, SH.inversePath)
-    if inverse is not None:
-        return InvPath(_property_path(graph, inverse))
-    alternatives = graph.value(node, SH.alternativePath)
-    if alternatives is not None:
-        return AlternativePath(*(_property_path(graph, n) for n in Collection(graph, alternatives)))
-    if graph.value(node, RDF.first) is not None:
-        return SequencePath(*(_property_path(graph, n) for n in Collection(graph, node)))
-    raise ValueError(f"unsupported SHACL path {node!r}")
-
-
-def _path_text(path: URIRef | PropertyPath | None, namespace_manager=None) -> str:
-    """A path in SPARQL syntax (an IRI alone as a plain string when no prefixes given)."""
-    if path is None:
-        return ""
-    if isinstance(path, URIRef) and namespace_manager is None:
-        return str(path)
-    return path.n3(namespace_manager)
-
-
 # -- rendering ---------------------------------------------------------------------------
 
 
@@ -291,7 +205,7 @@ def render_text(report: ValidationReport, conflicts: list[Conflict], kg: Knowled
     for focus, results in report.by_focus_node().items():
         lines.append(f"{_name(focus)} ({kg.label(from_rdflib(focus))})")
         for r in results:
-            path = f" [{_path_text(r.path, manager)}]" if r.path is not None else ""
+            path = f" [{path_text(r.path, manager)}]" if r.path is not None else ""
             lines.append(f"  {r.severity}: {r.message}{path}")
     if conflicts:
         lines.append("Conflicts (warnings):")
@@ -336,7 +250,7 @@ def render_json(report: ValidationReport, conflicts: list[Conflict]) -> str:
         "results": [
             {
                 "focus_node": str(r.focus_node),
-                "path": _path_text(r.path) or None,
+                "path": path_text(r.path) or None,
                 "value": None if r.value is None else str(r.value),
                 "severity": r.severity,
                 "message": r.message,

@@ -21,7 +21,7 @@ import json
 import pyoxigraph
 
 from kg import namespaces, progress
-from kg.terms import DEFAULT_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.terms import ASSERTED_DEFAULT, DEFAULT_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
 RDF_FORMATS = ("turtle", "nt", "nquads", "jsonld", "xml", "trig")
 DATASET_FORMATS = ("trig", "nquads", "jsonld")
@@ -42,14 +42,15 @@ _WRITERS = {
 
 
 def _graphs(kg, inferred: bool, ontology: bool) -> list[tuple[object, object]]:
-    """(store, graph name) of every graph to export, the default graph first, then by name."""
-    chosen = [(kg.store, DEFAULT_GRAPH)]
+    """(store, stored graph name) of every graph to export, the default graph (which the
+    store keeps as ``kgg:default``, :mod:`kg.store.layout`) first, then by name."""
+    chosen = [(kg.store, ASSERTED_DEFAULT)]
     chosen += [(kg.store, g) for g in kg.graph_names() if g != ONTOLOGY_GRAPH or ontology]
     if inferred:
         if not kg.has_inferences:
             kg.reason()
         chosen.append((kg.reasoned, INFERRED_GRAPH))
-        chosen.sort(key=lambda item: "" if item[1] == DEFAULT_GRAPH else item[1].value)
+        chosen.sort(key=lambda item: "" if item[1] == ASSERTED_DEFAULT else item[1].value)
     return chosen
 
 
@@ -61,7 +62,7 @@ def canonical_lines(kg, inferred: bool = False, ontology: bool = False, *, merge
     groups: dict[str, list[bytes]] = {}
     with progress.phase("reading the graphs", total=len(chosen), unit="graphs") as step:
         for store, graph in chosen:
-            key = "" if graph == DEFAULT_GRAPH else graph.value
+            key = "" if graph == ASSERTED_DEFAULT else graph.value
             groups.setdefault(key, []).extend(
                 store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph).splitlines())
             step.advance()

@@ -1,21 +1,22 @@
 """The knowledge graph: the one place through which all graph access and querying pass.
 
 A :class:`KnowledgeGraph` keeps its quads in Oxigraph (``pyoxigraph.Store``), in memory
-or on disk (``--store DIR``, :mod:`kg.store.persistent`), laid out as:
+or on disk (``--store DIR``, :mod:`kg.store.persistent`), laid out as
+:mod:`kg.store.layout` says:
 
 - ``kgg:ontology``: the OWL ontology;
 - one named graph per claim (``claim:...``): the facts one passage of a source states;
-- the default graph: the sources and the claims' descriptions (provenance), and the
-  triples of a user's files that name no graph;
+- ``kgg:default``: what the files put in their default graph (the sources and the claims'
+  descriptions, and the triples of a user's files that name no graph);
 - ``kgg:inferred``: what reasoning added, only after :meth:`reason`, and seen only by
-  ``inferred=True`` queries. In memory the inferences join the same store (no copy of
-  the graph); a query without them then reads a copy made once, when first needed. On
-  disk (``--store``) a second store, ``reasoned/``, holds everything plus the inferences.
+  ``inferred=True`` queries. On disk, a second store (``reasoned/``) holds everything
+  plus the inferences.
 
-SPARQL sees the union of all graphs as its default graph, and ``GRAPH ?claim {...}``
-reaches one claim. Terms are pyoxigraph's (:mod:`kg.terms`); the rdflib views
-(:meth:`rdflib_graph`, :meth:`rdflib_claims`, :meth:`rdflib_dataset`) are for the
-libraries that need rdflib (pySHACL, owlrl).
+SPARQL sees the merge of all these graphs (each triple once) as its default graph, and
+``GRAPH ?claim {...}`` reaches one claim. Terms are pyoxigraph's (:mod:`kg.terms`);
+:meth:`quads` gives the quads as loaded (the default graph's in the default graph); the
+rdflib views (:meth:`rdflib_graph`, :meth:`rdflib_dataset`) are for the libraries that
+need rdflib (pySHACL, owlrl).
 """
 
 from __future__ import annotations
@@ -32,10 +33,10 @@ from kg import namespaces, progress, resources
 from kg.errors import InputError
 from kg.sources import reading
 from kg.sparql_text import pattern_start
-from kg.store import persistent, timeline
+from kg.store import layout, persistent, timeline
 from kg.store.results import Result
-from kg.terms import (CLAIM, DEFAULT_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SKOS, TA,
-                      BlankNode, Literal, NamedNode, Quad)
+from kg.terms import (ASSERTED_DEFAULT, CLAIM, DEFAULT_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SKOS,
+                      TA, BlankNode, Literal, NamedNode, Quad)
 
 _SYNTAX_POSITION = re.compile(r"^error at (\d+):(\d+): ")
 
@@ -90,7 +91,7 @@ class KnowledgeGraph:
         """The store ``inferred=True`` reads: ``self.store`` itself once the inferences are
         merged into it (in memory), a store of its own (on disk), or None before reasoning."""
         self._merged = False
-        self._asserted_copy: pyoxigraph.Store | None = None
+        """True when ``kgg:inferred`` sits in ``self.store`` itself (in memory)."""
         self.location = location
         self.read_only = read_only
         self.sources = list(sources or [])
@@ -133,7 +134,7 @@ class KnowledgeGraph:
         try:
             sources = _fill(built, data, ontology, notes)
             built.flush()
-            count = len(built)
+            count = cls(built)._count_in("{ GRAPH ?g { ?s ?p ?o } }")
         except BaseException:
             del built
             import shutil
@@ -154,36 +155,46 @@ class KnowledgeGraph:
         """A graph in memory holding ``quads`` (pyoxigraph ``Quad``; see
         :func:`kg.terms.from_rdflib` to bring rdflib terms), and no ontology."""
         kg = cls(sources=["quads"])
-        kg.store.extend(quads)
+        kg.add_quads(quads)
         return kg
 
     def add_file(self, path: Path, graph: NamedNode | None = None) -> None:
         """Parse one more file into the graph (checked as any input is)."""
-        self._forget_inferences()
-        self.notes += reading.load_into_store(self.store, Path(path), graph)
+        scratch = pyoxigraph.Store()
+        self.notes += reading.load_into_store(scratch, Path(path), graph)
+        self._add_settled(scratch)
 
     def add_text(self, text: str, fmt: str = "trig") -> None:
         """Parse RDF text kg itself made (``trig``, ``turtle``, ``nquads``) into the graph."""
         formats = {"trig": pyoxigraph.RdfFormat.TRIG, "turtle": pyoxigraph.RdfFormat.TURTLE,
                    "nquads": pyoxigraph.RdfFormat.N_QUADS}
-        self._forget_inferences()
-        self.store.load(text.encode("utf-8"), format=formats[fmt])
+        scratch = pyoxigraph.Store()
+        scratch.load(text.encode("utf-8"), format=formats[fmt])
+        self._add_settled(scratch)
 
     def add_quads(self, quads: Iterable[Quad]) -> None:
-        """Add quads (pyoxigraph ``Quad``) to the asserted graph."""
+        """Add quads (pyoxigraph ``Quad``; the default graph's as loaded) to the asserted graph."""
         self._forget_inferences()
-        self.store.extend(quads)
+        self.store.extend(layout.stored(q) for q in quads)
+        layout.merge(self.store)
+
+    def _add_settled(self, scratch: pyoxigraph.Store) -> None:
+        layout.settle(scratch)
+        self._forget_inferences()
+        self.store.extend(q for q in scratch if q.graph_name != DEFAULT_GRAPH)
+        layout.merge(self.store)
 
     def _forget_inferences(self) -> None:
         """Drop inferences that the graph is about to outdate."""
         if self._merged and self.store.contains_named_graph(INFERRED_GRAPH):
             self.store.remove_graph(INFERRED_GRAPH)
-        self._merged, self._asserted_copy, self.reasoned = False, None, None
+        self._merged, self.reasoned = False, None
 
     # -- querying --------------------------------------------------------------
 
     def query(self, text: str, bindings: Mapping[str, object] | None = None, *, inferred: bool = False) -> Result:
-        """Run a SPARQL query over the union of all graphs; the project's prefixes are known.
+        """Run a SPARQL query over the merge of all graphs (each triple once) as default
+        graph, every named graph reachable with ``GRAPH``; the project's prefixes are known.
 
         ``bindings`` maps variable names to terms, bound by a trailing ``VALUES`` block
         (:func:`with_values`), never pasted into the text. With ``inferred``, the
@@ -191,9 +202,9 @@ class KnowledgeGraph:
         :class:`InputError` saying ``line:column: reason``.
         """
         store = self._store(inferred)
+        dataset = layout.query_dataset(store, inferred, self._merged)
         try:
-            raw = store.query(with_values(text, bindings or {}), prefixes=namespaces.PREFIXES,
-                              use_default_graph_as_union=True)
+            raw = store.query(with_values(text, bindings or {}), prefixes=namespaces.PREFIXES, **dataset)
         except SyntaxError as exc:
             raise InputError(_syntax_error(text, str(exc))) from None
         return Result(raw)
@@ -207,38 +218,46 @@ class KnowledgeGraph:
             if self.reasoned is None:
                 self.reason()
             return self.reasoned
-        if not self._merged:
-            return self.store
-        if self._asserted_copy is None:
-            with progress.phase("copying the graph without its inferences"):
-                self._asserted_copy = pyoxigraph.Store()
-                self._asserted_copy.bulk_extend(q for q in self.store if q.graph_name != INFERRED_GRAPH)
-        return self._asserted_copy
+        return self.store
 
     def quads(self, subject=None, predicate=None, obj=None, graph=None, *, inferred: bool = False) -> Iterator[Quad]:
-        """The quads matching a pattern (``None`` matches anything; ``graph`` may be
-        ``kg.terms.DEFAULT_GRAPH``); with ``inferred``, ``kgg:inferred`` too."""
-        if graph == INFERRED_GRAPH and not inferred:
+        """The quads as loaded matching a pattern (``None`` matches anything; ``graph`` may
+        be ``kg.terms.DEFAULT_GRAPH``); with ``inferred``, ``kgg:inferred``'s too."""
+        if graph == INFERRED_GRAPH:
+            if inferred and self.reasoned is not None:
+                yield from self.reasoned.quads_for_pattern(subject, predicate, obj, INFERRED_GRAPH)
             return
-        if self._merged:
-            for quad in self.store.quads_for_pattern(subject, predicate, obj, graph):
-                if inferred or quad.graph_name != INFERRED_GRAPH:
-                    yield quad
-            return
-        yield from self.store.quads_for_pattern(subject, predicate, obj, graph)
-        if inferred and self.reasoned is not None and (graph is None or graph == INFERRED_GRAPH):
+        stored_graph = ASSERTED_DEFAULT if graph == DEFAULT_GRAPH else graph
+        for quad in self.store.quads_for_pattern(subject, predicate, obj, stored_graph):
+            name = quad.graph_name
+            if name == DEFAULT_GRAPH or name == INFERRED_GRAPH:
+                continue
+            yield layout.as_loaded(quad)
+        if inferred and graph is None and self.reasoned is not None:
             yield from self.reasoned.quads_for_pattern(subject, predicate, obj, INFERRED_GRAPH)
 
+    def has(self, subject, predicate, obj) -> bool:
+        """True when some asserted graph (or the ontology) states the triple."""
+        return next(self.store.quads_for_pattern(subject, predicate, obj, DEFAULT_GRAPH), None) is not None
+
     def value(self, subject, predicate, *, graph=None):
-        """One object of ``subject predicate ?``, or None."""
-        return next((q.object for q in self.store.quads_for_pattern(subject, predicate, None, graph)), None)
+        """One object of ``subject predicate ?`` (in ``graph``, else in any asserted graph), or None."""
+        if graph is None:
+            return next((q.object for q in self.store.quads_for_pattern(subject, predicate, None, DEFAULT_GRAPH)), None)
+        return next((q.object for q in self.quads(subject, predicate, None, graph)), None)
 
     def __len__(self) -> int:
-        return len(self.store)
+        """The quads as loaded: facts, provenance and ontology."""
+        return self._count_in("{ GRAPH ?g { ?s ?p ?o } FILTER(?g != kgg:inferred) }")
+
+    def _count_in(self, pattern: str, store: pyoxigraph.Store | None = None) -> int:
+        rows = (store or self.store).query(f"SELECT (COUNT(*) AS ?n) WHERE {pattern}", prefixes=namespaces.PREFIXES)
+        return int(next(iter(rows))[0].value)
 
     def graph_names(self) -> list[NamedNode]:
-        """The named graphs of the asserted store (``kgg:inferred`` is not one), sorted by IRI."""
-        return sorted((g for g in self.store.named_graphs() if isinstance(g, NamedNode) and g != INFERRED_GRAPH),
+        """The named graphs as loaded (not ``kgg:default`` nor ``kgg:inferred``), sorted by IRI."""
+        hidden = (ASSERTED_DEFAULT, INFERRED_GRAPH)
+        return sorted((g for g in self.store.named_graphs() if isinstance(g, NamedNode) and g not in hidden),
                       key=lambda g: g.value)
 
     def claim_names(self) -> list[NamedNode]:
@@ -246,35 +265,24 @@ class KnowledgeGraph:
         return [g for g in self.graph_names() if g in CLAIM]
 
     def count(self, graph=None) -> int:
-        """The number of quads in ``graph`` (None: all of the asserted store)."""
+        """The number of quads in ``graph`` as loaded (None: all, as :func:`len`)."""
         if graph is None:
-            return len(self.store)
-        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
+            return len(self)
+        stored = ASSERTED_DEFAULT if graph == DEFAULT_GRAPH else graph
+        return self._count_in(f"{{ GRAPH <{stored.value}> {{ ?s ?p ?o }} }}",
+                              self.reasoned if graph == INFERRED_GRAPH and self.reasoned is not None else None)
 
     def asserted_count(self) -> int:
-        """Quads of facts and provenance: everything but the ontology (and inferences)."""
-        return len(self.store) - self.count(ONTOLOGY_GRAPH) - (self.inferred_count() if self._merged else 0)
+        """Quads of facts and provenance: everything loaded but the ontology."""
+        return len(self) - self.count(ONTOLOGY_GRAPH)
 
     def inferred_count(self) -> int:
         """Quads of ``kgg:inferred`` (0 before reasoning)."""
-        if self.reasoned is None:
-            return 0
-        return sum(1 for _ in self.reasoned.quads_for_pattern(None, None, None, INFERRED_GRAPH))
+        return self.count(INFERRED_GRAPH) if self.reasoned is not None else 0
 
     @property
     def has_inferences(self) -> bool:
         return self.reasoned is not None
-
-    def dump(self, *, ontology: bool = False, inferred: bool = False) -> bytes:
-        """The chosen graphs as N-Quads, in the store's order (not canonical: see
-        :mod:`kg.exports.rdf`)."""
-        store = self._store(True) if inferred else self.store
-        data = store.dump(format=pyoxigraph.RdfFormat.N_QUADS)
-        left_out = ([] if ontology else [ONTOLOGY_GRAPH]) + ([] if inferred else [INFERRED_GRAPH])
-        if left_out:
-            tails = tuple(f" <{g.value}> .".encode() for g in left_out)
-            data = b"".join(line for line in data.splitlines(keepends=True) if not line.rstrip(b"\n").endswith(tails))
-        return data
 
     def in_memory(self) -> "KnowledgeGraph":
         """This graph itself when it is in memory, else a copy of it in memory (to add to)."""
@@ -294,9 +302,9 @@ class KnowledgeGraph:
         dropped, undated = timeline.claims_after(rows, date, TA.Timeless)
         copy = KnowledgeGraph(sources=self.sources)
         copy.undated_claims = tuple(sorted(undated, key=lambda c: c.value))
-        dropped.add(INFERRED_GRAPH)
-        copy.store.bulk_extend(
-            q for q in self.store if q.graph_name not in dropped and q.subject not in dropped)
+        copy.store.bulk_extend(layout.stored(q) for q in self.quads()
+                               if q.graph_name not in dropped and q.subject not in dropped)
+        layout.merge(copy.store)
         return copy
 
     # -- reasoning -------------------------------------------------------------
@@ -347,8 +355,8 @@ class KnowledgeGraph:
         """The term's label in ``lang`` (else English, else any label), or its local name."""
         if not isinstance(term, (NamedNode, BlankNode)):
             return "" if term is None else term.value
-        labels = [q.object for q in self.store.quads_for_pattern(term, RDFS.label, None, None)]
-        labels += [q.object for q in self.store.quads_for_pattern(term, SKOS.prefLabel, None, None)]
+        labels = [q.object for q in self.store.quads_for_pattern(term, RDFS.label, None, DEFAULT_GRAPH)]
+        labels += [q.object for q in self.store.quads_for_pattern(term, SKOS.prefLabel, None, DEFAULT_GRAPH)]
         labels = [value for value in labels if isinstance(value, Literal)]
         for wanted in (lang, "en", None):
             for value in labels:
@@ -359,7 +367,7 @@ class KnowledgeGraph:
 
     def labels(self) -> Iterator[tuple[NamedNode, str]]:
         """Every (entity, label) pair of the things the graph describes."""
-        for quad in self.store.quads_for_pattern(None, RDFS.label, None, None):
+        for quad in self.store.quads_for_pattern(None, RDFS.label, None, DEFAULT_GRAPH):
             if quad.subject in ID and isinstance(quad.object, Literal):
                 yield quad.subject, quad.object.value
 
@@ -399,8 +407,8 @@ class KnowledgeGraph:
 
     def mentions(self, term) -> bool:
         """True when some quad has ``term`` as its subject or object."""
-        return (next(self.store.quads_for_pattern(term, None, None, None), None) is not None
-                or next(self.store.quads_for_pattern(None, None, term, None), None) is not None)
+        return (next(self.store.quads_for_pattern(term, None, None, DEFAULT_GRAPH), None) is not None
+                or next(self.store.quads_for_pattern(None, None, term, DEFAULT_GRAPH), None) is not None)
 
     def _suggestions(self, text: str) -> str:
         import difflib
@@ -413,7 +421,7 @@ class KnowledgeGraph:
 
     def types(self, term) -> list[NamedNode]:
         """The asserted ``rdf:type`` values of a term, sorted."""
-        found = {q.object for q in self.quads(term, RDF.type, None)}
+        found = {q.object for q in self.store.quads_for_pattern(term, RDF.type, None, DEFAULT_GRAPH)}
         return sorted(found, key=lambda t: t.value)
 
     # -- rdflib views, for the libraries that need them ------------------------
@@ -445,7 +453,7 @@ class KnowledgeGraph:
         convert = _cached(to_rdflib)
         graphs = {}
         with quiet_rdflib():
-            for quad in self.store.quads_for_pattern(None, None, None, None):
+            for quad in self.quads():
                 name = quad.graph_name
                 if isinstance(name, NamedNode) and name in CLAIM:
                     if name not in graphs:
@@ -475,12 +483,10 @@ class KnowledgeGraph:
         if graph is not None:
             yield from self.quads(None, None, None, graph, inferred=graph == INFERRED_GRAPH)
             return
-        for quad in self.store.quads_for_pattern(None, None, None, None):
+        for quad in self.quads():
             if quad.graph_name == ONTOLOGY_GRAPH:
                 if ontology:
                     yield quad
-            elif quad.graph_name == INFERRED_GRAPH:
-                continue
             elif asserted:
                 yield quad
         if inferred:
@@ -511,6 +517,8 @@ def _fill(store: pyoxigraph.Store, data, ontology, notes: list[str]) -> list[str
             step.note(path.name)
             notes += reading.load_into_store(store, path, graph)
             step.advance()
+    with progress.phase("merging the graphs"):
+        layout.settle(store)
     if ontology_name:
         loaded.append(ontology_name)
     else:

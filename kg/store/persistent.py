@@ -18,7 +18,7 @@ from kg import __version__
 from kg.errors import InputError
 
 MANIFEST = "kg-store.json"
-FORMAT = 1
+FORMAT = 2
 ASSERTED, REASONED = "asserted", "reasoned"
 
 
