@@ -12,7 +12,8 @@ import pytest
 from rdflib import Dataset
 
 from conftest import TESTS_DIR, run_kg
-from kg import resources
+from kg import resources, terms
+from kg.exports import rdf
 from kg.store import KnowledgeGraph
 from kg.terms import ID, TA
 
@@ -170,3 +171,27 @@ def test_the_python_api_loads_and_queries_a_store(tmp_path):
     again = KnowledgeGraph.load(store=tmp_path / "store", read_only=True)
     assert again.read_only
     assert again.query("ASK { id:xiaomi-beijing-plant ta:isOperatedBy id:xiaomi }").boolean is True
+
+
+def test_a_triple_two_claims_state_counts_once(tmp_path):
+    """The default graph of a query is the RDF merge of the graphs, a set: a fact two claims
+    state is one triple there (Oxigraph's own union would count it twice), and each claim
+    still has it in its graph. What a file puts in its default graph stays there on export."""
+    path = tmp_path / "two-claims.trig"
+    path.write_text("""@prefix ta: <https://w3id.org/techauto/ontology#> .
+@prefix id: <https://w3id.org/techauto/id/> .
+@prefix claim: <https://w3id.org/techauto/claim/> .
+claim:a a ta:Claim .
+claim:a { id:plant ta:plannedAnnualCapacity 10 . }
+claim:b { id:plant ta:plannedAnnualCapacity 10 . }
+""", encoding="utf-8")
+    kg = KnowledgeGraph.load(data=[path], ontology=False)
+    (row,) = kg.select("SELECT (COUNT(*) AS ?n) (SUM(?c) AS ?total) WHERE { ?p ta:plannedAnnualCapacity ?c }")
+    assert (row.n.value, row.total.value) == ("1", "10")
+    (row,) = kg.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?p ta:plannedAnnualCapacity ?c } }")
+    assert row.n.value == "2"
+    assert len(kg) == 3 and kg.claim_names() == [terms.CLAIM["a"], terms.CLAIM["b"]]
+    assert [q.graph_name for q in kg.quads(terms.CLAIM["a"], None, None)] == [terms.DEFAULT_GRAPH]
+    exported = Dataset()
+    exported.parse(data=rdf.serialize(kg, "trig"), format="trig")
+    assert len(exported.default_context) == 1 and len(list(exported.quads((None, None, None, None)))) == 3
