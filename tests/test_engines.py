@@ -184,7 +184,8 @@ def order_problems(kg, name: str, params: dict) -> list[str]:
     """Why the question's ORDER BY does not fix one order on every engine (empty when it
     does): a projected variable that no key mentions (unless the keys cover the GROUP BY
     variables, which make each row unique), a key whose values SPARQL does not
-    order or that mixes kinds of value (a date and a year), rows that tie."""
+    order or that mixes kinds of value (a date and a year), a key expression that fails
+    (an error, where a bare variable may be unbound), rows that tie."""
     query, bound = _bound(kg, name, params)
     conditions = order_conditions(query.text)
     result = kg.query(with_order_keys(query.text, conditions), bound)
@@ -196,16 +197,20 @@ def order_problems(kg, name: str, params: dict) -> list[str]:
     keys_of_row: dict[tuple, set] = {}
     kinds: list[set] = [set() for _ in conditions]
     unordered: dict[int, object] = {}
+    failing: set[int] = set()
     for row in result:
         values = list(row)
         keys = [compared_as(term) for term in values[width:]]
         for i, (key, term) in enumerate(zip(keys, values[width:])):
             if key is None:
                 unordered.setdefault(i, term)
+            elif term is None and not conditions[i].startswith("?"):
+                failing.add(i)
             elif key[0] != "unbound":
                 kinds[i].add(key[0])
         keys_of_row.setdefault(tuple(map(value_of, values[:width])), set()).add(tuple(keys))
     problems += [f"ORDER BY {conditions[i]} compares {term} as each engine likes" for i, term in unordered.items()]
+    problems += [f"ORDER BY {conditions[i]} fails on some rows (rdflib then stops)" for i in sorted(failing)]
     problems += [f"ORDER BY {conditions[i]} mixes {sorted(k)}" for i, k in enumerate(kinds) if len(k - {"iri"}) > 1]
     problems += [f"a row sorts at {len(keys)} places: {row}" for row, keys in keys_of_row.items() if len(keys) > 1]
     ties = Counter(key for keys in keys_of_row.values() for key in keys)
