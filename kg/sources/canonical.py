@@ -81,3 +81,30 @@ def _graph_label(name, names: Graph) -> str:
     except (KeyError, ValueError):
         return name.n3()
     return f"{prefix}:{local}" if local else name.n3()
+
+
+def lines(quads, with_graphs: bool) -> str:
+    """Canonical N-Quads (``with_graphs``) or N-Triples text of pyoxigraph ``quads``: blank
+    nodes named by RDFC-1.0 (W3C RDF Dataset Canonicalization), one statement per line in
+    canonical N-Triples form, lines sorted by code point."""
+    import pyoxigraph
+
+    dataset = pyoxigraph.Dataset(quads)
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    fmt = pyoxigraph.RdfFormat.N_QUADS if with_graphs else pyoxigraph.RdfFormat.N_TRIPLES
+    statements = dataset if with_graphs else (q.triple for q in dataset)
+    text = pyoxigraph.serialize(statements, format=fmt).decode("utf-8")
+    return "".join(line + "\n" for line in sorted(set(text.splitlines())) if line)
+
+
+def same_dataset(first, second) -> bool:
+    """True when two collections of pyoxigraph quads are the same RDF dataset, blank
+    nodes aside (isomorphic: equal once both are canonicalized with RDFC-1.0)."""
+    import pyoxigraph
+
+    one, two = pyoxigraph.Dataset(first), pyoxigraph.Dataset(second)
+    if len(one) != len(two):
+        return False
+    for dataset in (one, two):
+        dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    return one == two
