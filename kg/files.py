@@ -67,10 +67,11 @@ def atomic_write(path: Path | str, data: str | bytes) -> Path:
     except OSError as exc:
         raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
     finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        if handle is not None:
-            handle.close()
+        with _signals_blocked():  # a second signal may not stop the cleaning up
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            if handle is not None:
+                handle.close()
     return path
 
 

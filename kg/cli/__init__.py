@@ -100,8 +100,8 @@ def _quiet_libraries() -> None:
     logging.captureWarnings(True)
 
 
-def _error(command: str, message: str) -> None:
-    print(f"kg {command}: error: {one_line(message)}", file=sys.stderr)
+def _error(name: str, message: str) -> None:
+    print(f"{name}: error: {one_line(message)}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,38 +109,40 @@ def main(argv: list[str] | None = None) -> int:
     import os
 
     _handle_signals()
-    _quiet_libraries()
-    args = build_parser().parse_args(argv)
-    from kg import progress
-
-    progress.configure(quiet=args.quiet)
+    name = "kg"
     try:
+        args = build_parser().parse_args(argv)
+        name = f"kg {args.command}"
+        _quiet_libraries()  # after parsing: --help stays fast
+        from kg import progress
+
+        progress.configure(quiet=args.quiet)
         return args._run(args)
     except KgError as exc:
-        _error(args.command, str(exc))
+        _error(name, str(exc))
         return exc.exit_code
     except Terminated as exc:
         import signal
 
-        print(f"kg {args.command}: terminated ({signal.Signals(exc.signum).name})", file=sys.stderr)
+        print(f"{name}: terminated ({signal.Signals(exc.signum).name})", file=sys.stderr)
         return 128 + exc.signum
     except KeyboardInterrupt:
-        print(f"kg {args.command}: interrupted", file=sys.stderr)
+        print(f"{name}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:  # a file problem no command foresaw: still one line, exit 2
         where = f"{exc.filename}: " if exc.filename else ""
-        _error(args.command, f"{where}{exc.strerror or exc}")
+        _error(name, f"{where}{exc.strerror or exc}")
         return EXIT_ERROR
     except RecursionError:
-        _error(args.command, "input nested too deeply to handle")
+        _error(name, "input nested too deeply to handle")
         return EXIT_ERROR
     except MemoryError:
-        _error(args.command, "out of memory")
+        _error(name, "out of memory")
         return EXIT_ERROR
     except Exception as exc:  # a bug: still one line for the user
         if os.environ.get("KG_DEBUG"):
             raise
-        _error(args.command, f"internal error ({type(exc).__name__}: {str(exc)[:200]}); KG_DEBUG=1 shows the traceback")
+        _error(name, f"internal error ({type(exc).__name__}: {str(exc)[:200]}); KG_DEBUG=1 shows the traceback")
         return EXIT_ERROR
