@@ -43,16 +43,13 @@ def canonical_text(path: Path) -> str:
 
 def _canonical(path: Path) -> tuple[str, list, str]:
     """(canonical text, the file's quads as Oxigraph reads them, the format)."""
-    from rdflib import Dataset
-
     fmt = writable_format(path)
     _, data = reading.checked_input(path)
     quads = reading.strict_quads(path, fmt, data)
     try:
         if fmt in reading.LINE_FORMATS:
             return canonical.lines(quads, with_graphs=fmt == "nquads"), quads, fmt
-        dataset = Dataset()
-        reading.read_into(dataset, path)
+        dataset = canonical.dataset_of(quads)  # literals as written, not as rdflib normalises them
         text = canonical.trig(dataset) if fmt == "trig" else canonical.turtle(dataset.default_context)
     except RecursionError:
         raise InputError(f"{path}: nested too deeply to write in canonical form (file left unchanged)") from None
