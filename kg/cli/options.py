@@ -58,11 +58,12 @@ def load_graph(args: argparse.Namespace, read_only: bool = True):
     """The knowledge graph the command works on (see :data:`GRAPH_HELP`)."""
     import sys
 
+    from kg.errors import one_line
     from kg.store import KnowledgeGraph
 
     kg = KnowledgeGraph.load(data=args.data, ontology=args.ontology or None, store=args.store, read_only=read_only)
     for note in kg.notes:
-        print(f"kg {args.command}: note: {note}", file=sys.stderr)
+        print(f"kg {args.command}: note: {one_line(note)}", file=sys.stderr)
     return kg
 
 
