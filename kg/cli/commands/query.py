@@ -85,14 +85,15 @@ def run(args: argparse.Namespace) -> int:
     query = questions.inline(args.expression) if args.expression is not None else questions.find(args.query)
     if args.describe:
         return _describe(query, args.format)
-    form = questions.check(query, args.allow_network)
+    budget = _Budget(args.timeout)
+    form = _limited(query, budget, lambda: questions.check(query, args.allow_network))
     if form not in ("SELECT", "ASK"):
         raise InputError(f"{query.where}: {form} refused: only SELECT and ASK queries are answered")
     given = questions.parse_assignments(args.param)
     from kg.cli import options
 
     as_of = options.parse_date("--as-of", args.as_of) if args.as_of else None
-    text, capped, has_rows, left_out = _answer(args, query, given, as_of)
+    text, capped, has_rows, left_out = _answer(args, query, given, as_of, budget)
     sys.stdout.write(text)
     if as_of is not None and args.format != "json":  # JSON says it with "undated_claims_left_out"
         from kg.store.timeline import left_out_note
@@ -107,12 +108,44 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _answer(args: argparse.Namespace, query, given: dict, as_of):
+class _Budget:
+    """The --timeout seconds shared by the checks of the query and its answer (loading
+    the graph, which is not the stranger's work, does not count)."""
+
+    def __init__(self, seconds: float):
+        self.seconds, self.spent = seconds, 0.0
+
+    def left(self) -> float:
+        return max(self.seconds - self.spent, 0.001)
+
+
+def _limited(query, budget: _Budget, work):
+    """``work()`` under the hard limits of :mod:`kg.checks.limits` (what is left of
+    --timeout, KG_MAX_MEMORY_MB); a limit hit is one line naming the query."""
+    import time
+
+    from kg.checks import limits
+    from kg.errors import InputError
+
+    started = time.monotonic()
+    try:
+        return limits.run_limited(work, budget.left())
+    except limits.Timeout:
+        raise InputError(f"{query.where}: query timed out after {budget.seconds:g} s") from None
+    except limits.OutOfMemory as exc:
+        raise InputError(f"{query.where}: query {exc}") from None
+    except limits.LimitExceeded as exc:
+        raise InputError(f"{query.where}: query stopped: {exc}") from None
+    finally:
+        budget.spent += time.monotonic() - started
+
+
+def _answer(args: argparse.Namespace, query, given: dict, as_of, budget: _Budget):
     """Load the graph, then run and render the query in a child process with hard limits
-    (:mod:`kg.checks.limits`: --timeout, KG_MAX_MEMORY_MB), under the guard (no network
-    unless allowed, no files beyond kg's own); at most --limit rows."""
+    (:func:`_limited`), under the guard (no network unless allowed, no files beyond
+    kg's own); at most --limit rows."""
     from kg.answers import answering
-    from kg.checks import limits, safety
+    from kg.checks import safety
     from kg.cli.options import load_graph
     from kg.errors import InputError, KgError
 
@@ -136,9 +169,4 @@ def _answer(args: argparse.Namespace, query, given: dict, as_of):
             reason = safety.refusal(exc) or safety.first_line(exc)
             raise InputError(f"{query.where}: query failed: {reason}") from None
 
-    try:
-        return limits.run(work, seconds=args.timeout)
-    except limits.Timeout:
-        raise InputError(f"{query.where}: query timed out after {args.timeout:g} s") from None
-    except limits.OutOfMemory as exc:
-        raise InputError(f"{query.where}: query {exc}") from None
+    return _limited(query, budget, work)
