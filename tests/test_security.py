@@ -29,7 +29,9 @@ from conftest import TESTS_DIR, kg_executable, run_kg
 
 HOSTILE = TESTS_DIR / "hostile"
 RUN_TIMEOUT = 60
+START_UP = 15
 PREFIX_LINE = "@prefix : <http://example.org/> .\n"
+QUERY_HEADER = "# title: Hostile query\n# question: Does kg stop it?\n# answer: an error\n# parameters: none\n"
 GENERATED = {
     "deep-brackets.ttl": lambda: PREFIX_LINE + ":a :b " + "[ :p " * 5000 + ":c" + " ]" * 5000 + " .\n",
     "deep-collection.ttl": lambda: PREFIX_LINE + ":a :b " + "( " * 5000 + ":c" + " )" * 5000 + " .\n",
@@ -38,6 +40,9 @@ GENERATED = {
     "huge-literal-unterminated.ttl": lambda: '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
     '<http://example.org/a> rdfs:label "' + "A" * 8_000_000 + "\n",
     "over-size-limit.nt": None,  # a sparse file of 513 MB: see _materialize
+    **{f"query-filters-{n}.rq": (lambda n=n: QUERY_HEADER + "SELECT ?s WHERE { ?s ?p ?o "
+                                 + " ".join(f"FILTER(?o != {i})" for i in range(n)) + " }\n")
+       for n in (6000, 15000, 40000)},
 }
 
 
@@ -52,8 +57,32 @@ class Case:
     note: str
 
     @property
+    def env(self) -> dict[str, str]:
+        """Leading NAME=VALUE words of the command: the run's environment."""
+        words = shlex.split(self.command)
+        return dict(w.split("=", 1) for w in words[:len(words) - len(self.words)])
+
+    @property
+    def words(self) -> list[str]:
+        """The command's words after its NAME=VALUE settings."""
+        words = shlex.split(self.command)
+        while words and re.fullmatch(r"[A-Z_]+=\S*", words[0]):
+            words.pop(0)
+        return words
+
+    @property
+    def subcommand(self) -> str:
+        return self.words[0]
+
+    @property
+    def timeout(self) -> float | None:
+        """The --timeout the command gives, if any."""
+        words = self.words
+        return float(words[words.index("--timeout") + 1]) if "--timeout" in words else None
+
+    @property
     def id(self) -> str:
-        return f"{self.command.split()[0]}:{self.file}"
+        return f"{self.subcommand}:{self.file}"
 
 
 def _manifest() -> list[Case]:
@@ -131,9 +160,9 @@ def _run_case(case: Case, folder: Path, port: int):
     folder.mkdir()
     path = _materialize(case, folder, port)
     before = _snapshot(folder)
-    args = [a.replace("{file}", str(path)) for a in shlex.split(case.command)]
+    args = [a.replace("{file}", str(path)) for a in case.words]
     started = time.monotonic()
-    done = run_kg(*args, cwd=folder, timeout=RUN_TIMEOUT)
+    done = run_kg(*args, cwd=folder, timeout=RUN_TIMEOUT, env=case.env)
     return done, time.monotonic() - started, before, _snapshot(folder)
 
 
@@ -153,7 +182,7 @@ def test_the_corpus_is_large_varied_and_complete():
     kept = {p.name for p in HOSTILE.iterdir()} - {"manifest.csv"}
     assert kept - used == set(), "corpus files not in the manifest"
     assert {c.file for c in CASES} - kept == set(GENERATED)
-    assert {c.command.split()[0] for c in CASES} >= {"validate", "query", "fmt", "analyze", "import"}
+    assert {c.subcommand for c in CASES} >= {"validate", "query", "fmt", "analyze", "import"}
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
@@ -164,7 +193,7 @@ def test_hostile_input_is_refused_in_one_line(case, corpus_runs):
     if case.expected_exit == 2:
         assert done.stdout == ""
         *rows, last = done.stderr.splitlines()
-        assert last.startswith(f"kg {case.command.split()[0]}: error: ")
+        assert last.startswith(f"kg {case.subcommand}: error: ")
         assert case.fragment in done.stderr
         if case.command.startswith("import"):  # kg import names each bad row before its verdict
             assert all(re.match(rf".*{re.escape(case.file)}:\d+: ", row) for row in rows), rows
@@ -174,6 +203,8 @@ def test_hostile_input_is_refused_in_one_line(case, corpus_runs):
         assert done.stderr == ""
         assert case.fragment in done.stdout
     assert elapsed < RUN_TIMEOUT
+    if case.timeout is not None:  # the limit holds: start-up and loading the graph, eight runs at a time, are the rest
+        assert elapsed < case.timeout + START_UP, f"{elapsed:.1f} s under --timeout {case.timeout:g}"
     assert after == before, "the run left or changed a file"
 
 

@@ -245,6 +245,8 @@ def _pyshacl(kg: KnowledgeGraph, shapes: Graph | None, allow_network: bool,
             if user_files is None:
                 raise
             reason = safety.refusal(exc) or safety.first_line(exc)
+            if isinstance(exc, ArithmeticError):  # decimal's messages are lists of classes
+                reason = f"{type(exc).__name__} in a SPARQL query (a number out of range)"
             raise KgError(f"{user_files}: the shapes cannot be run: {reason}") from None
     if refused:
         raise refused[0]
