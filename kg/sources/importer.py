@@ -33,6 +33,7 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
 from kg import namespaces, resources
 from kg.errors import InputError, KgError
+from kg.formulas import is_formula
 from kg.namespaces import CLAIM, ID, SH, SRC, TA, bind_prefixes
 from kg.sources import reading
 from kg.store import KnowledgeGraph
@@ -352,8 +353,10 @@ def read_rows(path: Path) -> list[Row]:
 class Importer:
     """Turns the rows of one CSV into claims, collecting every bad cell."""
 
-    def __init__(self, path: Path, kg: KnowledgeGraph, vocabulary: Vocabulary | None = None):
+    def __init__(self, path: Path, kg: KnowledgeGraph, vocabulary: Vocabulary | None = None,
+                 keep_formulas: bool = False):
         self.path = path
+        self.keep_formulas = keep_formulas
         self.kg = kg
         self.vocab = vocabulary or Vocabulary(kg)
         self.errors: list[RowError] = []
@@ -371,6 +374,8 @@ class Importer:
     # -- one row -------------------------------------------------------------------------
 
     def add_row(self, row: Row) -> None:
+        if not self.keep_formulas:
+            self._formulas(row)
         if row["property"] == "type":
             self.typed.add(row["subject"].removeprefix("id:"))
         failed = False
@@ -391,6 +396,15 @@ class Importer:
             self.csv_types.setdefault(subject, set()).add(value)
         self.claims[claim_key].triples += triples
         self.facts.append(Fact(row, claim_key, triples))
+
+    def _formulas(self, row: Row) -> None:
+        """Report each cell a spreadsheet would run as a formula (:mod:`kg.formulas`): it
+        would come back out of ``kg query --format csv``, neutralised, but as it is into
+        every other export. A negative duration (``-P1Y``) is a value, not a formula."""
+        for column, text in row.cells.items():
+            if is_formula(text) and not (column == "value" and DURATION.fullmatch(text)):
+                self.error(row.line, column, f"{text[:40]!r} starts with {text[0]!r}: a spreadsheet would run it "
+                           "as a formula (pass --keep-formulas to import it as it is)")
 
     def _entity(self, text: str, column: str) -> URIRef:
         local = text[3:] if text.startswith("id:") else text
@@ -636,12 +650,13 @@ def _host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-def convert(path: Path, kg: KnowledgeGraph) -> ImportResult:
-    """The claims of the CSV at ``path`` against ``kg``; :class:`ImportErrors` if any row is bad."""
+def convert(path: Path, kg: KnowledgeGraph, keep_formulas: bool = False) -> ImportResult:
+    """The claims of the CSV at ``path`` against ``kg``; :class:`ImportErrors` if any row
+    is bad (a cell a spreadsheet would run as a formula is, unless ``keep_formulas``)."""
     rows = read_rows(path)
     if not rows:
         raise InputError(f"{path}: no rows after the header")
-    importer = Importer(path, kg)
+    importer = Importer(path, kg, keep_formulas=keep_formulas)
     for row in rows:
         importer.add_row(row)
     importer.check_sources()

@@ -9,7 +9,9 @@ each row; --inferred answers over the OWL RL inferences too (reasoning first, un
 Only SELECT and ASK queries run. Updates are refused; so are SERVICE and FROM (they
 reach the network) unless --allow-network is given. A query stops after --timeout
 seconds (exit 2) and returns at most --limit rows (the output says when it was capped).
-Formats: table, and the SPARQL 1.1 result formats csv, tsv, json and xml.
+Formats: table, and the SPARQL 1.1 result formats csv, tsv, json and xml. In csv and
+tsv, a value a spreadsheet would run as a formula (=, +, -, @, tab, CR first; numbers
+excepted) gets a leading ' unless --raw-csv is given.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--describe", action="store_true", help="show the question's header and parameters")
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="bind a parameter")
     parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.add_argument("--raw-csv", action="store_true",
+                        help="csv and tsv: write values exactly, even those a spreadsheet would run as "
+                             "formulas (by default they get a leading ')")
     parser.add_argument("--as-of", metavar="DATE", help="only what sources had said by DATE (YYYY-MM-DD)")
     parser.add_argument("--with-sources", action="store_true", help="add each row's sources")
     parser.add_argument("--inferred", action="store_true", help="answer over the OWL RL inferences too")
@@ -159,7 +164,7 @@ def _answer(args: argparse.Namespace, query, given: dict, as_of, budget: _Budget
                 answer = answering.answer(query, given, kg=kg, as_of=as_of, with_sources=args.with_sources,
                                           inferred=args.inferred, limit=args.limit)
                 left_out = answer.meta.get("undated_claims_left_out")
-                return answer.render(args.format), "capped_at" in answer.meta, bool(answer.rows), left_out
+                return answer.render(args.format, args.raw_csv), "capped_at" in answer.meta, bool(answer.rows), left_out
         except KgError as exc:
             message = str(exc)
             if message[:1].isdigit():  # a syntax error at line:column of the query
