@@ -82,3 +82,20 @@ def test_kg_import_reports_formulas_unless_kept(tmp_path):
     assert kept.returncode == 0, kept.stderr
     written = (tmp_path / "out.trig").read_text(encoding="utf-8")
     assert "\"=cmd|' /C calc'!A0\"@en" in written and '"@SUM(A1)"@fr' in written
+
+
+def test_a_flood_of_bad_cells_is_listed_up_to_a_thousand_then_counted(tmp_path):
+    header = (HOSTILE / "csv-formulas.csv").read_text(encoding="utf-8").splitlines()[0]
+    rows = [f"example-cars,label,Example Cars {i},,src:example-cars-launch,Example Cars launch (fictional),,"
+            f"2025-06-01,description,high,row {i},,=1+{i}" for i in range(1500)]
+    source = tmp_path / "flood.csv"
+    source.write_text("\n".join([header, "example-cars,type,TechnologyCompany,,src:example-cars-launch,,,"
+                                 "2025-06-01,description,high,row x,,", *rows]) + "\n", encoding="utf-8")
+    done = run_kg("import", source, "-o", tmp_path / "out.trig")
+    lines = done.stderr.splitlines()
+    assert done.returncode == 2 and len(lines) == 1000 + 2
+    assert lines[0] == (f"{source}:3: column note: '=1+0' starts with '=': a spreadsheet would run it as a formula "
+                        "(pass --keep-formulas to import it as it is)")
+    assert lines[999].startswith(f"{source}:1002: column note: '=1+999' ")
+    assert lines[1000] == f"{source}: 500 more errors not listed"
+    assert lines[1001] == f"kg import: error: {source}: 1500 errors in 1500 rows; nothing written"

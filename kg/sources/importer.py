@@ -130,6 +130,7 @@ class Vocabulary:
 
     def __init__(self, kg: KnowledgeGraph, shapes: Graph | None = None):
         self.kg = kg
+        self._exists: dict[URIRef, bool] = {}
         ontology = kg.rdflib_graph(graph=STORE_ONTOLOGY_GRAPH)
         self.classes = {c for c in ontology.subjects(RDF.type, OWL.Class) if _in(c, TA)}
         self.concepts = {c for c in ontology.subjects(RDF.type, TA.Concept) if _in(c, TA)}
@@ -158,8 +159,11 @@ class Vocabulary:
         return self.object_properties | self.datatype_properties
 
     def exists(self, term: URIRef) -> bool:
-        """True when the graph already says something about ``term``."""
-        return self.kg.mentions(from_rdflib(term))
+        """True when the graph already says something about ``term`` (asked once per term)."""
+        known = self._exists.get(term)
+        if known is None:
+            known = self._exists[term] = self.kg.mentions(from_rdflib(term))
+        return known
 
     def objects(self, term: URIRef, prop: URIRef) -> list:
         """The objects of ``term prop ?`` in the graph, as rdflib terms."""
