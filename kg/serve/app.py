@@ -240,6 +240,9 @@ def make_app(pool: Pool, *, allow_network: bool, timeout: float, max_running: in
         body, media = files[name]
         return respond(Reply(200, media, body.encode("utf-8"), {"Cache-Control": "max-age=3600"}))
 
+    async def favicon(request: Request) -> Response:
+        return Response(b"", status_code=204, headers=SECURITY_HEADERS)
+
     async def not_found(request: Request, exc) -> Response:
         return text(getattr(exc, "status_code", 404), f"no such page: {request.url.path}")
 
@@ -250,7 +253,7 @@ def make_app(pool: Pool, *, allow_network: bool, timeout: float, max_running: in
         Route("/data/{slug}.{suffix}", entity_data),
         Route("/ontology", ontology), Route("/ontology.ttl", ontology_turtle), Route("/ontology/{name}", term),
         Route("/questions", question_list), Route("/questions/{name}", question),
-        Route("/query", query_page), Route("/static/{name}", asset),
+        Route("/query", query_page), Route("/static/{name}", asset), Route("/favicon.ico", favicon),
     ]
     return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
 

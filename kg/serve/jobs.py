@@ -151,7 +151,7 @@ class Service:
                               for o in self._values(source.source, p)]
         fmt = SUFFIX_FORMATS[suffix]
         media = next(m for _, (s, m) in DATA_FORMATS.items() if s == suffix)
-        merged = fmt in ("turtle", "nt")
+        merged = fmt in ("turtle", "nt", "jsonld")
         return Reply(200, _with_charset(media), rdf_bytes(quads, fmt, quads=not merged))
 
     def _labels(self, term) -> list:
@@ -200,7 +200,7 @@ class Service:
         if isinstance(term, NamedNode):
             if term.value.startswith(TA_IRI):
                 return pages.link(term.value, f"{self.kg.label(term, lang)} (ta:{term.value[len(TA_IRI):]})", lang)
-            return pages.external(term.value, prefixed(term.value) or term.value)
+            return pages.external(term.value, prefixed(term.value) or term.value, ("https://", "http://"))
         if isinstance(term, Literal):
             return pages.e(term.value) + (f" <small>@{pages.e(term.language)}</small>" if term.language else "")
         return pages.e(str(term))
@@ -258,10 +258,11 @@ class Service:
         for company, plant, *_ in rows("plants-by-company"):
             plants.setdefault(company, set()).add(plant)
         money: dict = {}
-        for investor, currency, _kind, _scope, _count, total in rows("investments-per-currency"):
-            if currency is not None and total is not None:
-                money.setdefault(investor, {}).setdefault(currency.value, 0)
-                money[investor][currency.value] += float(total.value)
+        for investor, currency, kind, scope, _count, total in rows("investments-per-currency"):
+            if currency is not None and total is not None:  # each sum as the question gives it, never added up
+                what = ", ".join(t.value for t in (kind, scope) if t is not None)
+                money.setdefault(investor, []).append(f"{currency.value} {_amount(total.value)}"
+                                                      + (f" ({what})" if what else ""))
         found = []
         for company, programme, routes, status, date in rows("entrants-by-route"):
             found.append({
@@ -272,7 +273,7 @@ class Service:
                 "status": status.value if status is not None else "",
                 "status_date": date.value if date is not None else "",
                 "plants": len(plants.get(company, ())),
-                "investments": [f"{cur} {_amount(v)}" for cur, v in sorted(money.get(company, {}).items())],
+                "investments": money.get(company, []),
             })
         found.sort(key=lambda r: (r["company_label"].casefold(), r["programme"] or ""))
         return found
@@ -325,8 +326,12 @@ class Service:
         return html_reply(pages.question_page(query, given, lang, table, count))
 
 
-def _amount(value: float) -> str:
-    return f"{int(value):,}" if value == int(value) else f"{value:,.2f}"
+def _amount(text: str) -> str:
+    """A reported sum with thousands separators, its digits as the graph has them."""
+    whole, dot, fraction = text.partition(".")
+    if not whole.lstrip("-").isdigit():
+        return text
+    return f"{int(whole):,}" + (dot + fraction if fraction.strip("0") else "")
 
 
 def _where(exc: KgError) -> str:

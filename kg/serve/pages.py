@@ -26,7 +26,7 @@ WORDS = {
         "home": "Home", "questions": "Questions", "query": "SPARQL query", "ontology": "Ontology",
         "search": "Search", "search_label": "Search by English or French label",
         "entrants": "Entrants", "company": "company", "programme": "programme", "route": "route",
-        "status": "status", "plants": "plants", "investments": "investments (reported sums, per currency)",
+        "status": "status", "plants": "plants", "investments": "investments (reported sums, per currency and kind)",
         "results_for": "Things whose label contains {q!r}", "no_results": "Nothing has such a label.",
         "types": "types", "statements": "{n} statements in {c} claims",
         "neighbourhood": "Neighbourhood", "data": "This page as data",
@@ -43,7 +43,7 @@ WORDS = {
         "home": "Accueil", "questions": "Questions", "query": "Requête SPARQL", "ontology": "Ontologie",
         "search": "Chercher", "search_label": "Chercher par libellé anglais ou français",
         "entrants": "Entrants", "company": "entreprise", "programme": "programme", "route": "voie",
-        "status": "statut", "plants": "usines", "investments": "investissements (sommes rapportées, par devise)",
+        "status": "statut", "plants": "usines", "investments": "investissements (sommes rapportées, par devise et type)",
         "results_for": "Éléments dont le libellé contient {q!r}", "no_results": "Aucun libellé ne correspond.",
         "types": "types", "statements": "{n} affirmations dans {c} déclarations",
         "neighbourhood": "Voisinage", "data": "Cette page en données",
@@ -91,9 +91,9 @@ def link(iri: str, label: str, lang: str) -> str:
     return f'<a href="{e(path)}">{e(label)}</a>'
 
 
-def external(url: str | None, label: str) -> str:
-    """An outside link, only for an ``https`` address; else the label as text."""
-    if url and url.startswith("https://") and not any(c in url for c in '<>" \n'):
+def external(url: str | None, label: str, schemes: tuple[str, ...] = ("https://",)) -> str:
+    """An outside link, only for an address of ``schemes`` (``https`` unless told); else the label as text."""
+    if url and url.startswith(schemes) and not any(c in url for c in '<>" \n'):
         return f'<a href="{e(url)}" rel="noreferrer nofollow">{e(label)}</a>'
     return e(label)
 
@@ -229,29 +229,30 @@ def neighbourhood_svg(explanation, lang: str, limit: int = 24) -> str:
     from kg.terms import NamedNode as Node
 
     ordered = sorted(neighbours, key=lambda iri: (kg.label(Node(iri), lang).casefold(), iri))[:limit]
-    size, centre, radius = 560, 280, 200
-    parts = [f'<svg class="neighbourhood" viewBox="0 0 {size} {size}" width="{size}" height="{size}" '
+    width, height, radius = 840, 520, 200
+    centre, middle = width // 2, height // 2
+    parts = [f'<svg class="neighbourhood" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
              f'role="img" aria-label="{e(word(lang, "neighbourhood"))}">']
     points = []
     for i, iri in enumerate(ordered):
         angle = 2 * math.pi * i / max(len(ordered), 1) - math.pi / 2
-        x, y = centre + radius * math.cos(angle), centre + radius * math.sin(angle)
+        x, y = centre + radius * math.cos(angle), middle + radius * math.sin(angle)
         points.append((iri, x, y))
         label = "; ".join(dict.fromkeys(neighbours[iri]))
-        parts.append(f'<line x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" stroke="#9aa5b1">'
+        parts.append(f'<line x1="{centre}" y1="{middle}" x2="{x:.1f}" y2="{y:.1f}" stroke="#9aa5b1">'
                      f'<title>{e(label)}</title></line>')
     for iri, x, y in points:
         label = kg.label(Node(iri), lang)
         short = label if len(label) <= 22 else label[:21] + "…"
         anchor = "middle" if abs(x - centre) < 40 else ("start" if x > centre else "end")
         dx = 0 if anchor == "middle" else (9 if anchor == "start" else -9)
-        dy = -10 if y < centre and anchor == "middle" else (18 if anchor == "middle" else 4)
+        dy = -10 if y < middle and anchor == "middle" else (18 if anchor == "middle" else 4)
         parts.append(f'<a href="{e(local_path(iri, lang))}"><circle cx="{x:.1f}" cy="{y:.1f}" r="6" '
                      f'fill="#3b82f6"><title>{e(label)}</title></circle><text x="{x + dx:.1f}" y="{y + dy:.1f}" '
                      f'text-anchor="{anchor}" font-size="11">{e(short)}</text></a>')
     label = explanation.label
-    parts.append(f'<circle cx="{centre}" cy="{centre}" r="10" fill="#dc2626"><title>{e(label)}</title></circle>'
-                 f'<text x="{centre}" y="{centre + 26}" text-anchor="middle" font-size="13" font-weight="bold">'
+    parts.append(f'<circle cx="{centre}" cy="{middle}" r="10" fill="#dc2626"><title>{e(label)}</title></circle>'
+                 f'<text x="{centre}" y="{middle + 26}" text-anchor="middle" font-size="13" font-weight="bold">'
                  f'{e(label if len(label) <= 30 else label[:29] + "…")}</text></svg>')
     return "".join(parts)
 
