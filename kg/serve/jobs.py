@@ -11,6 +11,7 @@ questions' pages, the ontology graph's quads for its terms.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -57,6 +58,9 @@ class Service:
         from kg.answers import questions
 
         self.kg, self.allow_network, self.limit = kg, allow_network, limit
+        # The graph never changes while the server runs: a page names the same labels
+        # again and again (each a look-up in the store), so this graph remembers them.
+        kg.label = functools.lru_cache(maxsize=200_000)(kg.label)
         self.catalogue = questions.catalogue()
         self._index: list[tuple[str, str]] | None = None
         self._entrants: list[dict] | None = None
