@@ -27,8 +27,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-SLUGS_QUERY = """SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), "https://w3id.org/techauto/id/")) }
-ORDER BY ?s LIMIT 2000"""
+SLUGS_QUERY = """SELECT DISTINCT ?s WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 5000"""
+ID = "https://w3id.org/techauto/id/"
 SPARQL_QUERIES = [
     'PREFIX ta: <https://w3id.org/techauto/ontology#> SELECT ?plant ?capacity WHERE { '
     '?plant ta:plannedAnnualCapacity ?capacity } ORDER BY ?plant LIMIT 50',
@@ -93,10 +93,11 @@ def slugs(port: int) -> list[str]:
     if status != 200:
         raise SystemExit(f"could not list the things: {status} {data[:200]!r}")
     rows = json.loads(data)["results"]["bindings"]
-    return [r["s"]["value"].rsplit("/", 1)[1] for r in rows]
+    return sorted({r["s"]["value"][len(ID):] for r in rows if r["s"]["value"].startswith(ID)})
 
 
-def phase(port: int, name: str, make_request, clients: int, seconds: float, server_pid: int) -> dict:
+def phase(port: int, name: str, make_request, clients: int, seconds: float, server_pid: int,
+          runaway_query: bool = True) -> dict:
     """``clients`` threads sending ``make_request(rng)`` for ``seconds``; a runaway query halfway."""
     latencies: list[float] = []
     first_visits: list[float] = []
@@ -144,7 +145,7 @@ def phase(port: int, name: str, make_request, clients: int, seconds: float, serv
             time.sleep(0.5)
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    threads += [threading.Thread(target=run_away), threading.Thread(target=watch)]
+    threads += [threading.Thread(target=watch)] + ([threading.Thread(target=run_away)] if runaway_query else [])
     began = time.monotonic()
     for thread in threads:
         thread.start()
@@ -175,6 +176,7 @@ def main() -> None:
     parser.add_argument("--store", help="serve this --store DIR")
     parser.add_argument("--data", nargs="+", help="serve these --data files")
     parser.add_argument("--phases", default="pages,sparql", help="pages, sparql or both (default)")
+    parser.add_argument("--no-runaway", action="store_true", help="send no runaway query")
     args = parser.parse_args()
     process, port = start_server(args)
     try:
@@ -192,7 +194,7 @@ def main() -> None:
                      "Accept": "application/sparql-results+json"})
 
         chosen = {"pages": page, "sparql": query}
-        report = [phase(port, name, chosen[name], args.clients, args.seconds, process.pid)
+        report = [phase(port, name, chosen[name], args.clients, args.seconds, process.pid, not args.no_runaway)
                   for name in args.phases.split(",")]
         print(json.dumps({"things": len(things), "workers": args.workers, "phases": report}, indent=2))
     finally:
