@@ -35,10 +35,10 @@ class Answer:
 class Server:
     """``kg serve --port 0 ARGS`` started as a process; ``url`` is what it says it listens on."""
 
-    def __init__(self, *args: str):
+    def __init__(self, *args: str, env: dict | None = None):
         self.process = subprocess.Popen([kg_executable(), "serve", "--port", "0", *map(str, args)],
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                        start_new_session=True)
+                                        start_new_session=True, env={**os.environ, **(env or {})})
         self.first_line = self._first_line()
         match = re.search(r"listening on (http://127\.0\.0\.1:(\d+))/", self.first_line)
         if not match:

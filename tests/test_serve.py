@@ -227,6 +227,21 @@ def test_when_every_worker_is_busy_the_next_query_is_503(server):
     assert server.sparql_get(CAPACITY_QUERY).status == 200
 
 
+def test_a_query_that_outgrows_the_memory_limit_is_413_and_the_server_goes_on():
+    hungry = Server("--max-running", 1, "--timeout", 30, env={"KG_MAX_MEMORY_MB": "150"})
+    try:
+        start = time.monotonic()
+        answer = hungry.sparql_post("SELECT ?a ?c ?o ?e WHERE { ?a ?b ?o . ?c ?d ?e } ORDER BY ?o ?e LIMIT 1")
+        took = time.monotonic() - start
+        after = hungry.sparql_get(CAPACITY_QUERY)
+    finally:
+        hungry.stop()
+    assert answer.status == 413 and took < 25
+    assert one_line(answer) == "the answer needs more memory than the limit (KG_MAX_MEMORY_MB)"
+    assert after.status == 200 and (PLANT, "300000") in capacities(
+        pyoxigraph.parse_query_results(after.body, pyoxigraph.QueryResultsFormat.JSON))
+
+
 # -- the command -----------------------------------------------------------------------
 
 

@@ -256,3 +256,24 @@ def test_hostile_labels_sources_and_addresses_stay_text(tmp_path):
     assert "CarCo &lt;/svg&gt;&lt;script&gt;alert(4)&lt;/script&gt;" in pages[1]
     assert "&quot; onmouseover=&quot;alert(2)" in pages[0]
     assert 'onmouseover="' not in everything
+
+
+def test_a_store_on_disk_is_loaded_once_then_opened_read_only_by_each_worker(tmp_path):
+    data = tmp_path / "hostile.trig"
+    data.write_text(HOSTILE, encoding="utf-8")
+    folder = tmp_path / "store"
+    first = Server("--store", folder, "--data", data)
+    try:
+        assert "Acme &lt;b&gt;bold" in html_of(first.get("/page/acme"))
+    finally:
+        first.stop()
+    manifest = json.loads((folder / "kg-store.json").read_text(encoding="utf-8"))
+    assert manifest["sources"] == ["shipped ontology", str(data)]
+    again = Server("--store", folder, "--max-running", 2)
+    try:
+        assert f"{manifest['quads']:,} quads" in again.first_line
+        ask = again.sparql_get("ASK { <https://w3id.org/techauto/id/acme> ?p <https://w3id.org/techauto/id/carco> }")
+        assert json.loads(ask.body)["boolean"] is True
+        assert again.get("/page/xiaomi").status == 404  # only what the store holds
+    finally:
+        again.stop()
