@@ -101,6 +101,7 @@ def phase(port: int, name: str, make_request, clients: int, seconds: float, serv
     """``clients`` threads sending ``make_request(rng)`` for ``seconds``; a runaway query halfway."""
     latencies: list[float] = []
     first_visits: list[float] = []
+    repeat_visits: list[float] = []
     statuses: dict[int, int] = {}
     seen: set[str] = set()
     lock = threading.Lock()
@@ -126,6 +127,8 @@ def phase(port: int, name: str, make_request, clients: int, seconds: float, serv
                 if path not in seen:
                     seen.add(path)
                     first_visits.append(took)
+                else:
+                    repeat_visits.append(took)
 
     runaway: dict = {}
 
@@ -157,12 +160,14 @@ def phase(port: int, name: str, make_request, clients: int, seconds: float, serv
     def percentile(values, q):
         return round(values[min(len(values) - 1, int(q * len(values)))] * 1000, 1) if values else None
 
-    firsts = sorted(first_visits)
+    firsts, repeats = sorted(first_visits), sorted(repeat_visits)
     return {
         "phase": name, "clients": clients, "seconds": round(elapsed, 1), "requests": len(ordered),
         "per_second": round(len(ordered) / elapsed, 1), "statuses": dict(sorted(statuses.items())),
         "p50_ms": percentile(ordered, 0.50), "p90_ms": percentile(ordered, 0.90), "p99_ms": percentile(ordered, 0.99),
         "first_visit": {"count": len(firsts), "p50_ms": percentile(firsts, 0.5), "p99_ms": percentile(firsts, 0.99)},
+        "repeat_visit": {"count": len(repeats), "p50_ms": percentile(repeats, 0.5),
+                         "p99_ms": percentile(repeats, 0.99)},
         "runaway": runaway, "server_rss_mb": round(peak[0], 1), "server_and_workers_rss_mb": round(peak[1], 1),
     }
 

@@ -39,7 +39,7 @@ LIMIT = 2000
 
 @pytest.fixture(scope="module")
 def server():
-    started = Server("--timeout", TIMEOUT, "--limit", LIMIT, "--max-running", 2)
+    started = Server("--timeout", TIMEOUT, "--limit", LIMIT, "--max-running", 2, "--queue-seconds", 1)
     yield started
     started.stop()
 
@@ -223,7 +223,8 @@ def test_when_every_worker_is_busy_the_next_query_is_503(server):
     for thread in threads:
         thread.join()
     assert busy.status == 503
-    assert one_line(busy) == "server busy: 2 queries already running (--max-running); try again"
+    assert one_line(busy) == ("server busy: 2 queries already running (--max-running) and none finished within 1 s "
+                              "(--queue-seconds); try again")
     assert server.sparql_get(CAPACITY_QUERY).status == 200
 
 

@@ -91,8 +91,8 @@ def make_app(pool: Pool, *, allow_network: bool, timeout: float, max_running: in
         try:
             reply = await pool.run((kind, arguments))
         except Busy:
-            return jobs.plain(503, f"server busy: {max_running} queries already running (--max-running); "
-                                   "try again")
+            return jobs.plain(503, f"server busy: {max_running} queries already running (--max-running) and "
+                                   f"none finished within {pool.wait:g} s (--queue-seconds); try again")
         except Timeout:
             return jobs.plain(408, f"query timed out after {timeout:g} s (--timeout); it was stopped")
         except WorkerDied as exc:

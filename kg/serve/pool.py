@@ -171,7 +171,7 @@ class Pool:
     forks the workers and waits until each has opened the graph."""
 
     def __init__(self, size: int, init: Callable[[], object], handle: Callable, *, seconds: float,
-                 memory_mb: int, wait: float = 1.0, close: list[int] | None = None):
+                 memory_mb: int, wait: float = 5.0, close: list[int] | None = None):
         self.size, self.init, self.handle = size, init, handle
         self.seconds, self.memory_mb, self.wait = seconds, memory_mb, wait
         self.close = list(close or [])

@@ -5,8 +5,8 @@ application/sparql-query): SELECT and ASK answers as SPARQL results JSON, XML, C
 TSV, CONSTRUCT and DESCRIBE as Turtle, N-Triples or JSON-LD, chosen by Accept. The
 refusals of kg query hold (updates; SERVICE and FROM unless --allow-network); a query
 stops after --timeout seconds (408), an answer of more than --limit rows is refused
-(413), and at most --max-running queries run at once (503 for the next when none frees
-within a second). Each runs in a worker process that is killed and replaced at its
+(413), and at most --max-running queries run at once (the next wait for a free worker,
+at most --queue-seconds: then 503). Each runs in a worker process that is killed and replaced at its
 deadline, so the server stays up whatever a query does.
 
 /id/NAME (the graph's https://w3id.org/techauto/id/NAME) redirects (303) to the page
@@ -37,6 +37,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="refuse answers of more than N rows or triples: 413 (default 10000)")
     parser.add_argument("--max-running", type=positive(int), default=4, metavar="N",
                         help="worker processes: at most N queries run at once (default 4)")
+    parser.add_argument("--queue-seconds", type=positive(float), default=5, metavar="SECONDS",
+                        help="how long a request waits for a free worker before it is refused: 503 (default 5)")
     add_graph_options(parser)
 
 
@@ -63,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     sock = app.listening_socket(args.host, args.port)
     init, size = _graph(args)
     pool = Pool(args.max_running, init, _handle, seconds=args.timeout, memory_mb=limits.memory_mb(),
-                close=[sock.fileno()])
+                wait=args.queue_seconds, close=[sock.fileno()])
     try:
         pool.start()
     except BaseException:
