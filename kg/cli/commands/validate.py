@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kg.cli.options import add_graph_options, add_validator_option
+from kg.cli.options import add_endpoint_option, add_graph_options, add_validator_option
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +24,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="let the shapes' SPARQL use SERVICE and FROM, which reach the network")
     add_validator_option(parser)
     add_graph_options(parser)
+    add_endpoint_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
