@@ -8,9 +8,10 @@ the same store; graphs a previous push left that the graph no longer has are dro
 
 Two ways in: the SPARQL 1.1 Graph Store Protocol (``PUT`` of each graph, then ``POST`` of
 the rest of a graph longer than a batch), or SPARQL 1.1 Update (``DROP SILENT GRAPH``
-then ``INSERT DATA``, several graphs per request, at most a batch of triples each). A
-graph's triples with blank nodes all go in its first request: a blank node names one node
-within one request only.
+then ``INSERT DATA``, several graphs per request, at most a batch of triples each; see
+:func:`_insert` for blank nodes). A
+graph's triples with blank nodes all go in its first request, together: a blank node
+names one node within one request only.
 """
 
 from __future__ import annotations
@@ -37,25 +38,23 @@ class PushReport:
 
 
 def description(graphs: list[str]) -> list[bytes]:
-    """``kgg:dataset`` as N-Triples: the merge as default graph, ``graphs`` as named graphs."""
+    """``kgg:dataset`` as N-Triples: the merge as default graph, ``graphs`` as named graphs
+    (each graph's name standing for the ``sd:NamedGraph``, so that no blank node is needed)."""
     dataset, rdf_type = f"<{DATASET_GRAPH.value}>", "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
     lines = [f"{dataset} {rdf_type} <{SD}Dataset> .", f"{dataset} <{SD}defaultGraph> <{MERGED_GRAPH.value}> ."]
-    for number, graph in enumerate(graphs):
-        node = f"_:g{number}"
-        lines += [f"{dataset} <{SD}namedGraph> {node} .", f"{node} {rdf_type} <{SD}NamedGraph> .",
-                  f"{node} <{SD}name> <{graph}> ."]
+    for graph in graphs:
+        lines += [f"{dataset} <{SD}namedGraph> <{graph}> .", f"<{graph}> <{SD}name> <{graph}> ."]
     return [line.encode("utf-8") for line in lines]
 
 
 def chunks(lines: list[bytes], size: int) -> list[list[bytes]]:
-    """``lines`` cut into pieces of at most ``size``, the ones with blank nodes all in the
-    first (which may then be longer); one empty piece for an empty graph."""
+    """``lines`` cut into pieces of at most ``size``; the ones with blank nodes all in the
+    first piece, on their own (which may then be longer); one empty piece for an empty graph."""
     with_blank = [line for line in lines if b"_:" in line]
     rest = [line for line in lines if b"_:" not in line]
-    first_room = max(size - len(with_blank), 0)
-    pieces = [with_blank + rest[:first_room]]
-    pieces += [rest[i:i + size] for i in range(first_room, len(rest), size)]
-    return pieces
+    pieces = [with_blank] if with_blank else []
+    pieces += [rest[i:i + size] for i in range(0, len(rest), size)]
+    return pieces or [[]]
 
 
 def previously_pushed(endpoint: Endpoint) -> set[str]:
@@ -130,7 +129,12 @@ def _by_update(endpoint: Endpoint, graphs: dict[str, list[bytes]], stale: list[s
 
 
 def _insert(graph: str, lines: list[bytes]) -> str:
+    """``INSERT DATA`` of the lines; ``INSERT ... WHERE {}`` (one solution: the same
+    triples, each blank node a new node) when they have blank nodes, which Virtuoso 7
+    refuses in ``INSERT DATA`` ("Blank node ... is not allowed in a constant clause")."""
     body = b"\n".join(lines).decode("utf-8")
+    if any(b"_:" in line for line in lines):
+        return f"INSERT {{ GRAPH <{graph}> {{\n{body}\n}} }} WHERE {{}}"
     return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
 
 
