@@ -132,7 +132,7 @@ class KnowledgeGraph:
         built, path = persistent.new_store(folder, persistent.ASSERTED)
         notes: list[str] = []
         try:
-            sources = _fill(built, data, ontology, notes)
+            sources = _fill(built, data, ontology, notes, staged=True)
             built.flush()
             count = cls(built)._count_in("{ GRAPH ?g { ?s ?p ?o } }")
         except BaseException:
@@ -149,6 +149,19 @@ class KnowledgeGraph:
         kg = cls(asserted, None, location=folder, read_only=read_only, sources=sources)
         kg.notes = notes
         return kg
+
+    @classmethod
+    def remote(cls, endpoint) -> "KnowledgeGraph":
+        """The graph on a SPARQL 1.1 server (a :class:`kg.store.remote.Endpoint`), only
+        read, over the protocol: see :mod:`kg.store.remote` for the dataset it queries."""
+        from kg.store.remote import RemoteStore
+
+        return cls(RemoteStore(endpoint), read_only=True, sources=[endpoint.url])
+
+    @property
+    def is_remote(self) -> bool:
+        """True for a graph on a SPARQL server (:meth:`remote`)."""
+        return not isinstance(self.store, pyoxigraph.Store)
 
     @classmethod
     def from_quads(cls, quads: Iterable[Quad]) -> "KnowledgeGraph":
@@ -286,10 +299,12 @@ class KnowledgeGraph:
 
     def in_memory(self) -> "KnowledgeGraph":
         """This graph itself when it is in memory, else a copy of it in memory (to add to)."""
-        if self.location is None:
+        if self.location is None and not self.is_remote:
             return self
         copy = KnowledgeGraph(sources=self.sources)
         copy.store.bulk_extend(q for q in self.store if q.graph_name != INFERRED_GRAPH)
+        if self.is_remote:
+            layout.merge(copy.store)
         return copy
 
     # -- time ------------------------------------------------------------------
@@ -319,6 +334,9 @@ class KnowledgeGraph:
         """
         from kg.checks import reasoning
 
+        if self.is_remote:
+            raise InputError(f"{self.sources[0]}: the graph on a SPARQL server is only read here; reasoning "
+                             "(--inferred) needs a local graph: leave out --endpoint")
         engine = reasoner or reasoning.DEFAULT_ENGINE
         with progress.phase(f"reasoning ({engine})"):
             triples, engine_errors = reasoning.infer(self, engine)
@@ -499,9 +517,23 @@ def _cached(function):
     return lru_cache(maxsize=200_000)(function)
 
 
-def _fill(store: pyoxigraph.Store, data, ontology, notes: list[str]) -> list[str]:
+def _load_file(store: pyoxigraph.Store, path: Path, graph, staged: bool) -> list[str]:
+    """Parse one file into ``store``; ``staged``: through a settled store in memory, then
+    in bulk (on disk, SPARQL updates are transactional and several times slower, and the
+    merge of each file's graphs, a set union, adds up to the merge of all)."""
+    if not staged:
+        return reading.load_into_store(store, path, graph)
+    scratch = pyoxigraph.Store()
+    notes = reading.load_into_store(scratch, path, graph)
+    layout.settle(scratch)
+    store.bulk_extend(scratch)
+    return notes
+
+
+def _fill(store: pyoxigraph.Store, data, ontology, notes: list[str], staged: bool = False) -> list[str]:
     """Load the ontology and the data into ``store``; return what was loaded; add the
-    loaders' notes to ``notes``."""
+    loaders' notes to ``notes``. ``staged``: each file settled in memory first (for a
+    store on disk; memory bounded by the largest file)."""
     loaded = []
     if ontology is None:
         ontology_files, ontology_name = resources.ontology_files(), "shipped ontology"
@@ -515,10 +547,11 @@ def _fill(store: pyoxigraph.Store, data, ontology, notes: list[str]) -> list[str
     with progress.phase("loading", total=len(files), unit="files") as step:
         for path, graph in files:
             step.note(path.name)
-            notes += reading.load_into_store(store, path, graph)
+            notes += _load_file(store, path, graph, staged)
             step.advance()
-    with progress.phase("merging the graphs"):
-        layout.settle(store)
+    if not staged:
+        with progress.phase("merging the graphs"):
+            layout.settle(store)
     if ontology_name:
         loaded.append(ontology_name)
     else:
