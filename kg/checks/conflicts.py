@@ -13,9 +13,11 @@ Conflicts are warnings: ``kg validate`` lists them, never counting them against 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kg.terms import TA, Literal, NamedNode, comparable
+from kg.terms import CLAIM, OWL, PROV, RDF, TA, Literal, NamedNode, comparable
+
 
 @dataclass(frozen=True)
 class ClaimedValue:
@@ -42,34 +44,40 @@ class Conflict:
 
 # -- values of a functional property ---------------------------------------------------
 
-_CLAIMED_VALUES_QUERY = """
-SELECT ?subject ?property ?value ?claim ?stated (GROUP_CONCAT(STR(?source); separator=" ") AS ?sources)
-WHERE {
-    GRAPH ?claim { ?subject ?property ?value }
-    FILTER (STRSTARTS(STR(?claim), STR(claim:)))
-    ?property a owl:FunctionalProperty .
-    OPTIONAL { ?claim prov:wasDerivedFrom ?source }
-    OPTIONAL { ?claim ta:statedOn ?stated }
-}
-GROUP BY ?subject ?property ?value ?claim ?stated
-"""
+def claimed(kg, subject=None, prop=None) -> Iterator[tuple[NamedNode, NamedNode, object, NamedNode]]:
+    """(subject, property, value, claim) of each claim's statement matching the pattern,
+    read from the store's indexes (a SPARQL join over every claim's graph grew faster
+    than the graph: 19 s at 1M quads)."""
+    for quad in kg.quads(subject, prop, None):
+        if quad.graph_name in CLAIM:
+            yield quad.subject, quad.predicate, quad.object, quad.graph_name
+
+
+def provenance(kg, claim: NamedNode, value, figure: NamedNode | None = None) -> ClaimedValue:
+    """``value`` as ``claim`` gives it, with the claim's sources and date."""
+    sources = tuple(sorted({q.object for q in kg.quads(claim, PROV.wasDerivedFrom, None)}, key=lambda s: s.value))
+    return ClaimedValue(value, claim, sources, kg.value(claim, TA.statedOn), figure)
+
+
+def _functional_properties(kg) -> list[NamedNode]:
+    return sorted({q.subject for q in kg.quads(None, RDF.type, OWL.FunctionalProperty)
+                   if isinstance(q.subject, NamedNode)}, key=lambda p: p.value)
 
 
 def find_conflicts(kg) -> list[Conflict]:
     """Subjects for which claims give different values of an ``owl:FunctionalProperty``,
     then figures of one measure that give different values (:func:`figure_conflicts`)."""
-    claimed: dict[tuple, list[ClaimedValue]] = {}
-    for row in kg.query(_CLAIMED_VALUES_QUERY):
-        sources = tuple(sorted((NamedNode(s) for s in row.sources.value.split()), key=lambda s: s.value))
-        claimed.setdefault((row.subject, row.property), []).append(
-            ClaimedValue(row.value, row.claim, sources, row.stated)
-        )
-    return [
-        Conflict(subject, prop, tuple(sorted(values, key=lambda v: (v.claim.value, str(v.value)))))
-        for (subject, prop), values in sorted(claimed.items(), key=lambda item: (item[0][0].value, item[0][1].value))
-        if len({comparable(v.value) for v in values}) > 1
-    ] + figure_conflicts(kg)
-
+    values: dict[tuple, set] = defaultdict(set)
+    for prop in _functional_properties(kg):
+        for subject, _, value, claim in claimed(kg, None, prop):
+            values[(subject, prop)].add((value, claim))
+    conflicts = []
+    for (subject, prop), found in values.items():
+        if len(found) > 1 and len({comparable(value) for value, _ in found}) > 1:
+            claims = (provenance(kg, claim, value) for value, claim in found)
+            conflicts.append(Conflict(subject, prop, tuple(sorted(claims, key=lambda v: (v.claim.value, str(v.value))))))
+    conflicts.sort(key=lambda c: (c.subject.value, c.property.value))
+    return conflicts + figure_conflicts(kg)
 
 
 # -- figures ------------------------------------------------------------------------------
@@ -81,20 +89,6 @@ KINDS = {
 }
 """For each class of figure: what links it to what it is a figure of, its metric, its value properties."""
 PERIODS = (TA.periodYear, TA.periodMonth, TA.periodLabel, TA.onDate)
-
-_FIGURE_VALUES_QUERY = """
-SELECT ?figure ?class ?property ?value ?claim ?stated
-       (GROUP_CONCAT(STR(?source); separator=" ") AS ?sources)
-WHERE {
-  VALUES (?class ?property) { __PAIRS__ }
-  ?figure a ?class .
-  GRAPH ?claim { ?figure ?property ?value }
-  FILTER(STRSTARTS(STR(?claim), STR(claim:)))
-  OPTIONAL { ?claim prov:wasDerivedFrom ?source }
-  OPTIONAL { ?claim ta:statedOn ?stated }
-}
-GROUP BY ?figure ?class ?property ?value ?claim ?stated"""
-
 
 @dataclass(frozen=True)
 class Measure:
@@ -113,32 +107,51 @@ class Measure:
         return ", ".join(parts)
 
 
-def measure_of(kg, figure: NamedNode, cls: NamedNode, prop: NamedNode) -> Measure:
-    """The measure of ``figure`` (of class ``cls``) for its value property ``prop``."""
-    of, metric, _ = KINDS[cls]
-    subjects = tuple(sorted({q.object for q in kg.quads(figure, of, None)}, key=str))
-    period = tuple(sorted({(p.value, q.object.value) for p in PERIODS for q in kg.quads(figure, p, None)}))
-    currency = kg.value(figure, TA.currency) if prop == TA.amount else None
-    return Measure(subjects, kg.value(figure, metric), period, None if currency is None else currency.value)
+def _objects(kg, prop: NamedNode) -> dict:
+    """Each subject's objects of ``prop``, in one pass over the store's index."""
+    found = defaultdict(set)
+    for quad in kg.quads(None, prop, None):
+        found[quad.subject].add(quad.object)
+    return found
+
+
+class _Measures:
+    """The measures of many figures, from one pass per property (not a lookup per figure)."""
+
+    def __init__(self, kg, cls: NamedNode):
+        of, metric, _ = KINDS[cls]
+        self.of, self.metric = _objects(kg, of), _objects(kg, metric)
+        self.periods = [(p.value, _objects(kg, p)) for p in PERIODS]
+        self.currency = _objects(kg, TA.currency)
+
+    def of_figure(self, figure: NamedNode, prop: NamedNode) -> Measure:
+        """The measure of ``figure`` for its value property ``prop``."""
+        subjects = tuple(sorted(self.of.get(figure, ()), key=str))
+        period = tuple(sorted({(name, o.value) for name, found in self.periods for o in found.get(figure, ())}))
+        currency = min(self.currency.get(figure, ()), key=str, default=None) if prop == TA.amount else None
+        metric = min(self.metric.get(figure, ()), key=str, default=None)
+        return Measure(subjects, metric, period, None if currency is None else currency.value)
 
 
 def figure_conflicts(kg) -> list:
     """Measures that several figures give different values of, as
     :class:`kg.checks.validation.Conflict` objects: the subject is what the figures are of,
     the property the value property, and each value names the figure that carries it."""
-    pairs = " ".join(f"({cls} {prop})" for cls, (_, _, props) in KINDS.items() for prop in props)
-    found: dict[tuple, list] = defaultdict(list)
-    measures: dict[tuple, Measure] = {}
-    for row in kg.query(_FIGURE_VALUES_QUERY.replace("__PAIRS__", pairs)):
-        key = (row.figure, row[1], row.property)
-        if key not in measures:
-            measures[key] = measure_of(kg, *key)
-        sources = tuple(sorted((NamedNode(s) for s in row.sources.value.split()), key=lambda s: s.value))
-        found[(measures[key], row.property)].append(ClaimedValue(row.value, row.claim, sources, row.stated, row.figure))
+    found: dict[tuple, set] = defaultdict(set)
+    for cls, (_, _, props) in KINDS.items():
+        figures = {q.subject for q in kg.quads(None, RDF.type, cls) if isinstance(q.subject, NamedNode)}
+        if not figures:
+            continue
+        measures = _Measures(kg, cls)
+        for prop in props:
+            for figure, _, value, claim in claimed(kg, None, prop):
+                if figure in figures:
+                    found[(measures.of_figure(figure, prop), prop)].add((value, claim, figure))
     conflicts = []
     for (measure, prop), values in found.items():
-        if len({comparable(v.value) for v in values}) < 2 or not measure.subjects:
+        if len(values) < 2 or len({comparable(value) for value, _, _ in values}) < 2 or not measure.subjects:
             continue
-        ordered = tuple(sorted(values, key=lambda v: (v.claim.value, str(v.value), v.figure.value)))
+        claims = (provenance(kg, claim, value, figure) for value, claim, figure in values)
+        ordered = tuple(sorted(claims, key=lambda v: (v.claim.value, str(v.value), v.figure.value)))
         conflicts.append(Conflict(measure.subjects[0], prop, ordered, measure.describe(kg)))
     return sorted(conflicts, key=lambda c: (c.subject.value, c.property.value, c.measure or ""))

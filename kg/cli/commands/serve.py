@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
     sock = app.listening_socket(args.host, args.port)
     init, size = _graph(args)
-    pool = Pool(args.max_running, init, _handle, seconds=args.timeout, memory_mb=limits.memory_mb(),
+    pool = Pool(args.max_running, init, _handle, seconds=args.timeout, memory_mb=limits.default_memory_mb(),
                 wait=args.queue_seconds, close=[sock.fileno()])
     try:
         pool.start()
