@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -212,6 +213,9 @@ def test_a_runaway_query_gets_408_while_other_requests_are_answered(server):
     assert max(seconds for _, seconds in answered) < 1.5
     after = server.workers()
     assert len(after) == len(before) == 2 and set(after) != set(before)  # the runaway's worker was replaced
+    # The new worker was forked while the server held connections: it keeps none of them.
+    links = [os.readlink(f"/proc/{pid}/fd/{fd}") for pid in after for fd in os.listdir(f"/proc/{pid}/fd")]
+    assert links and not [link for link in links if link.startswith("socket:")], links
 
 
 def test_when_every_worker_is_busy_the_next_query_is_503(server):
