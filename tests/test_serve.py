@@ -247,6 +247,21 @@ def test_a_query_that_outgrows_the_memory_limit_is_413_and_the_server_goes_on():
         pyoxigraph.parse_query_results(after.body, pyoxigraph.QueryResultsFormat.JSON))
 
 
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_sigterm_or_ctrl_c_stops_the_server_and_its_workers(sig):
+    import signal
+
+    stopping = Server("--max-running", 2)
+    workers = stopping.workers()
+    stopping.process.send_signal(getattr(signal, sig))
+    code = stopping.process.wait(timeout=20)
+    stderr = stopping.process.stderr.read()
+    stopping.stop()
+    assert (code, stderr) == (0, "kg serve: stopped\n")
+    time.sleep(0.2)
+    assert len(workers) == 2 and not [pid for pid in workers if os.path.exists(f"/proc/{pid}")]
+
+
 # -- the command -----------------------------------------------------------------------
 
 
