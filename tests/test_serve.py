@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -212,6 +213,9 @@ def test_a_runaway_query_gets_408_while_other_requests_are_answered(server):
     assert max(seconds for _, seconds in answered) < 1.5
     after = server.workers()
     assert len(after) == len(before) == 2 and set(after) != set(before)  # the runaway's worker was replaced
+    # The new worker was forked while the server held connections: it keeps none of them.
+    links = [os.readlink(f"/proc/{pid}/fd/{fd}") for pid in after for fd in os.listdir(f"/proc/{pid}/fd")]
+    assert links and not [link for link in links if link.startswith("socket:")], links
 
 
 def test_when_every_worker_is_busy_the_next_query_is_503(server):
@@ -241,6 +245,21 @@ def test_a_query_that_outgrows_the_memory_limit_is_413_and_the_server_goes_on():
     assert one_line(answer) == "the answer needs more memory than the limit (KG_MAX_MEMORY_MB)"
     assert after.status == 200 and (PLANT, "300000") in capacities(
         pyoxigraph.parse_query_results(after.body, pyoxigraph.QueryResultsFormat.JSON))
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_sigterm_or_ctrl_c_stops_the_server_and_its_workers(sig):
+    import signal
+
+    stopping = Server("--max-running", 2)
+    workers = stopping.workers()
+    stopping.process.send_signal(getattr(signal, sig))
+    code = stopping.process.wait(timeout=20)
+    stderr = stopping.process.stderr.read()
+    stopping.stop()
+    assert (code, stderr) == (0, "kg serve: stopped\n")
+    time.sleep(0.2)
+    assert len(workers) == 2 and not [pid for pid in workers if os.path.exists(f"/proc/{pid}")]
 
 
 # -- the command -----------------------------------------------------------------------

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import collections
 import re
+import signal
 import socket
 import sys
 from urllib.parse import parse_qs, urlencode
@@ -65,8 +66,10 @@ class Cache:
             self.used -= len(dropped.body)
 
 
-def make_app(pool: Pool, *, allow_network: bool, timeout: float, max_running: int):
-    """The Starlette application answering through ``pool``."""
+def make_app(pool: Pool, *, allow_network: bool, timeout: float, max_running: int, ready=None):
+    """The Starlette application answering through ``pool``; ``ready()`` is called once it listens."""
+    import contextlib
+
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import RedirectResponse, Response
@@ -255,7 +258,13 @@ def make_app(pool: Pool, *, allow_network: bool, timeout: float, max_running: in
         Route("/questions", question_list), Route("/questions/{name}", question),
         Route("/query", query_page), Route("/static/{name}", asset), Route("/favicon.ico", favicon),
     ]
-    return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        if ready is not None:
+            ready()
+        yield
+
+    return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found}, lifespan=lifespan)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -291,14 +300,32 @@ def run(pool: Pool, sock: socket.socket, *, allow_network: bool, timeout: float,
         http = "httptools"
     except ImportError:
         http = "h11"
-    app = make_app(pool, allow_network=allow_network, timeout=timeout, max_running=max_running)
     url = url_of(sock)
-    print(f"kg serve: listening on {url}/ (SPARQL endpoint {url}/sparql){note}; Ctrl-C stops", flush=True)
-    config = uvicorn.Config(app, http=http, log_level="warning", access_log=False, lifespan="off",
+
+    def ready() -> None:  # said once uvicorn runs: from then on, Ctrl-C stops it cleanly
+        print(f"kg serve: listening on {url}/ (SPARQL endpoint {url}/sparql){note}; Ctrl-C stops", flush=True)
+
+    app = make_app(pool, allow_network=allow_network, timeout=timeout, max_running=max_running, ready=ready)
+    config = uvicorn.Config(app, http=http, log_level="warning", access_log=False, lifespan="on",
                             server_header=False, timeout_graceful_shutdown=2)
+    # uvicorn stops gracefully on SIGINT or SIGTERM, then raises the signal again with the
+    # handler it found: this one, so that the workers are stopped and kg exits with 0.
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         uvicorn.Server(config).run(sockets=[sock])
+    except _Stopped:
+        pass
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         pool.stop()
         sock.close()
         print("kg serve: stopped", file=sys.stderr)
+
+
+class _Stopped(BaseException):
+    """SIGINT or SIGTERM came: the server has stopped."""
+
+
+def _stop(signum, frame):
+    raise _Stopped()

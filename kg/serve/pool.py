@@ -89,7 +89,7 @@ def _read_exactly(fd: int, size: int) -> bytes | None:
 
 
 def _worker_main(requests: int, replies: int, init: Callable[[], object], handle: Callable, memory_mb: int,
-                 seconds: float, close: list[int]) -> None:
+                 seconds: float) -> None:
     """The body of a worker process: open the graph, then answer requests until the pipe
     closes. Never returns."""
     status = 0
@@ -100,14 +100,11 @@ def _worker_main(requests: int, replies: int, init: Callable[[], object], handle
             signal.set_wakeup_fd(-1)
         except ValueError:
             pass
-        for fd in close:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        _close_all_but(requests, replies)
         _die_with_parent()
         quiet = os.open(os.devnull, os.O_WRONLY)  # what the engine prints as it dies is not for the user
         os.dup2(quiet, 2)
+        os.close(quiet)
         try:
             state = init()
         except KgError as exc:
@@ -134,6 +131,17 @@ def _worker_main(requests: int, replies: int, init: Callable[[], object], handle
         status = 70
     finally:
         os._exit(status)
+
+
+def _close_all_but(*keep: int) -> None:
+    """Close every inherited file descriptor but standard input, output and error and
+    ``keep``: a worker forked while the server runs must not hold its listening socket,
+    its clients' connections (which would then never close) or other workers' pipes."""
+    start = 3
+    for fd in sorted(keep):
+        os.closerange(start, fd)
+        start = fd + 1
+    os.closerange(start, os.sysconf("SC_OPEN_MAX"))
 
 
 def _current_size() -> int:
@@ -171,10 +179,9 @@ class Pool:
     forks the workers and waits until each has opened the graph."""
 
     def __init__(self, size: int, init: Callable[[], object], handle: Callable, *, seconds: float,
-                 memory_mb: int, wait: float = 5.0, close: list[int] | None = None):
+                 memory_mb: int, wait: float = 5.0):
         self.size, self.init, self.handle = size, init, handle
         self.seconds, self.memory_mb, self.wait = seconds, memory_mb, wait
-        self.close = list(close or [])
         self.idle: list[_Worker] = []
         self.workers: dict[int, _Worker] = {}
         self.waiters: collections.deque[asyncio.Future] = collections.deque()
@@ -200,9 +207,7 @@ class Pool:
         if pid == 0:
             os.close(to_child_w)
             os.close(from_child_r)
-            others = [fd for w in self.workers.values() for fd in (w.to_child, w.from_child)]
-            _worker_main(to_child_r, from_child_w, self.init, self.handle, self.memory_mb, self.seconds,
-                         self.close + others)
+            _worker_main(to_child_r, from_child_w, self.init, self.handle, self.memory_mb, self.seconds)
         os.close(to_child_r)
         os.close(from_child_w)
         worker = _Worker(pid, to_child_w, from_child_r)

@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     sock = app.listening_socket(args.host, args.port)
     init, size = _graph(args)
     pool = Pool(args.max_running, init, _handle, seconds=args.timeout, memory_mb=limits.default_memory_mb(),
-                wait=args.queue_seconds, close=[sock.fileno()])
+                wait=args.queue_seconds)
     try:
         pool.start()
     except BaseException:
