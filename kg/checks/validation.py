@@ -180,16 +180,23 @@ def _pyshacl(kg: KnowledgeGraph, shapes: Graph | None, allow_network: bool) -> V
 
     from kg.checks import safety
 
-    with safety.guard(network=allow_network), quiet_rdflib(), _sparql_parsed_once():
-        _, results_graph, text = pyshacl.validate(
-            data_graph(kg),
-            shacl_graph=shapes if shapes is not None else load_shapes(),
-            ont_graph=kg.rdflib_graph(graph=ONTOLOGY_GRAPH),
-            inference="none",
-            advanced=True,
-            meta_shacl=False,
-            allow_warnings=True,
-        )
+    import re
+
+    from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, RuleLoadError, ShapeLoadError
+
+    try:
+        with safety.guard(network=allow_network), quiet_rdflib(), _sparql_parsed_once():
+            _, results_graph, text = pyshacl.validate(
+                data_graph(kg),
+                shacl_graph=shapes if shapes is not None else load_shapes(),
+                ont_graph=kg.rdflib_graph(graph=ONTOLOGY_GRAPH),
+                inference="none",
+                advanced=True,
+                meta_shacl=False,
+                allow_warnings=True,
+            )
+    except (ConstraintLoadError, ReportableRuntimeError, RuleLoadError, ShapeLoadError, re.error) as exc:  # a string sh:minCount, a bad sh:pattern ...
+        raise KgError(f"the shapes cannot be run: {' '.join(str(exc).split())[:300]}") from None
     if not isinstance(results_graph, Graph):  # pySHACL could not run the shapes
         raise KgError(f"the shapes cannot be run: {' '.join(text.split())}")
     return parse_results(results_graph)

@@ -92,12 +92,14 @@ def _handle_signals() -> None:
 
 
 def _quiet_libraries() -> None:
-    """Libraries' log records (rdflib logs a traceback for each ill-typed literal) and
-    warnings go nowhere: the user gets kg's one line, not a library's traceback."""
+    """Libraries' log records (rdflib logs a traceback for each ill-typed literal; pySHACL
+    gives itself a handler on standard error) and warnings go nowhere: the user gets
+    kg's one line, not a library's traceback."""
     import logging
 
     logging.getLogger().addHandler(logging.NullHandler())
     logging.captureWarnings(True)
+    logging.disable(logging.CRITICAL)
 
 
 def _error(name: str, message: str) -> None:
