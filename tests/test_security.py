@@ -32,7 +32,9 @@ from conftest import TESTS_DIR, kg_executable, run_kg
 
 HOSTILE = TESTS_DIR / "hostile"
 RUN_TIMEOUT = 60
+START_UP = 15
 PREFIX_LINE = "@prefix : <http://example.org/> .\n"
+QUERY_HEADER = "# title: Hostile query\n# question: Does kg stop it?\n# answer: an error\n# parameters: none\n"
 GENERATED = {
     "deep-brackets.ttl": lambda: PREFIX_LINE + ":a :b " + "[ :p " * 5000 + ":c" + " ]" * 5000 + " .\n",
     "deep-collection.ttl": lambda: PREFIX_LINE + ":a :b " + "( " * 5000 + ":c" + " )" * 5000 + " .\n",
@@ -48,6 +50,9 @@ GENERATED = {
     "number-integer-5000-digits.ttl": lambda: PREFIX_LINE + ':a :p "x" .\n:a :p ' + "9" * 5000 + " .\n",
     "number-jsonld-4300-digits.jsonld": lambda: '{"@id": "http://example.org/a",\n "http://example.org/p": '
     + "9" * 4300 + "}\n",
+    **{f"query-filters-{n}.rq": (lambda n=n: QUERY_HEADER + "SELECT ?s WHERE { ?s ?p ?o "
+                                 + " ".join(f"FILTER(?o != {i})" for i in range(n)) + " }\n")
+       for n in (6000, 15000, 40000)},
 }
 RENAMED = {"name-with-newline.ttl": "name-with\nnewline.ttl"}
 """Corpus files run under another name: a newline in a file name must not break the one line."""
@@ -74,6 +79,16 @@ class Case:
         """The command's words after the environment variables: the kg sub-command first."""
         words = shlex.split(self.command)
         return list(dropwhile(lambda w: re.fullmatch(r"[A-Z_]+=.*", w), words))
+
+    @property
+    def subcommand(self) -> str:
+        return self.words[0]
+
+    @property
+    def timeout(self) -> float | None:
+        """The --timeout the command gives, if any."""
+        words = self.words
+        return float(words[words.index("--timeout") + 1]) if "--timeout" in words else None
 
     @property
     def id(self) -> str:
@@ -200,6 +215,8 @@ def test_hostile_input_is_refused_in_one_line(case, corpus_runs):
         assert done.stderr == ""
         assert case.fragment in done.stdout
     assert elapsed < RUN_TIMEOUT
+    if case.timeout is not None:  # the limit holds: start-up and loading the graph, eight runs at a time, are the rest
+        assert elapsed < case.timeout + START_UP, f"{elapsed:.1f} s under --timeout {case.timeout:g}"
     assert after == before, "the run left or changed a file"
 
 
