@@ -77,7 +77,11 @@ def _command_module(name: str):
         return importlib.import_module(f"kg.cli.commands.{name}_")
 
 
+_TERMINATING = ("SIGTERM", "SIGHUP")
+
+
 def _terminate(signum: int, frame) -> None:
+    _default_signals()  # a second one ends the process at once
     raise Terminated(signum)
 
 
@@ -86,18 +90,30 @@ def _handle_signals() -> None:
     Ctrl-C, so temporary files are removed on the way out."""
     import signal
 
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        if signal.getsignal(signum) is signal.SIG_DFL:
-            signal.signal(signum, _terminate)
+    for name in _TERMINATING:
+        if signal.getsignal(getattr(signal, name)) is signal.SIG_DFL:
+            signal.signal(getattr(signal, name), _terminate)
+
+
+def _default_signals() -> None:
+    """SIGTERM and SIGHUP end the process again (after kg's work: no traceback from a
+    signal that arrives while the interpreter exits)."""
+    import signal
+
+    for name in _TERMINATING:
+        if signal.getsignal(getattr(signal, name)) is _terminate:
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def _quiet_libraries() -> None:
-    """Libraries' log records (rdflib logs a traceback for each ill-typed literal) and
-    warnings go nowhere: the user gets kg's one line, not a library's traceback."""
+    """Libraries' log records (rdflib logs a traceback for each ill-typed literal; pySHACL
+    gives itself a handler on standard error) and warnings go nowhere: the user gets
+    kg's one line, not a library's traceback."""
     import logging
 
     logging.getLogger().addHandler(logging.NullHandler())
     logging.captureWarnings(True)
+    logging.disable(logging.CRITICAL)
 
 
 def _error(name: str, message: str) -> None:
@@ -146,3 +162,5 @@ def main(argv: list[str] | None = None) -> int:
             raise
         _error(name, f"internal error ({type(exc).__name__}: {str(exc)[:200]}); KG_DEBUG=1 shows the traceback")
         return EXIT_ERROR
+    finally:
+        _default_signals()

@@ -413,11 +413,14 @@ class _TermWarnings(logging.Handler):
 def _term_warnings() -> Iterator[_TermWarnings]:
     logger = logging.getLogger("rdflib.term")
     handler, propagate = _TermWarnings(), logger.propagate
+    disabled = logging.root.manager.disable  # kg's command turns logging off (kg.cli)
     logger.addHandler(handler)
     logger.propagate = False
+    logging.disable(logging.NOTSET)
     try:
         yield handler
     finally:
+        logging.disable(disabled)
         logger.removeHandler(handler)
         logger.propagate = propagate
 
