@@ -16,6 +16,8 @@ OUTPUTS = {
     "techauto-kg.ttl": dict(fmt="turtle"),
     "techauto-kg-inferred.ttl": dict(fmt="turtle", inferred=True),
     "techauto-kg.trig": dict(fmt="trig"),
+    # for a SPARQL server: the default graph is the merge, the ontology in it (kg.exports.rdf)
+    "techauto-kg-server.trig": dict(fmt="trig", server=True),
 }
 _ENTITIES_PER_CLASS = """
 SELECT ?class (COUNT(DISTINCT ?entity) AS ?n) WHERE {
@@ -93,7 +95,7 @@ def build(kg, outdir: Path, draw: bool = True, reasoner: str | None = None,
     result = kg.reason(reasoner)
     counts["inferred"] = len(result.inferred)
     for name, options in OUTPUTS.items():
-        data = rdf.serialize(kg, options["fmt"], options.get("inferred", False))
+        data = rdf.serialize(kg, options["fmt"], options.get("inferred", False), server=options.get("server", False))
         written.append(atomic_write(outdir / name, data))
     report = pending.report()
     return BuildResult(

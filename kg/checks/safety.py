@@ -77,6 +77,41 @@ class _Policy:
 
 _policies: list[_Policy] = []
 _installed = False
+_endpoints: set[tuple[str, int]] = set()
+"""(address, port) of the SPARQL servers the user named (``--endpoint``): reachable even
+under a guard, so a query sent there is not refused as the network."""
+
+
+def trust_endpoint(url: str) -> None:
+    """Let guarded code reach the server of ``url`` (and only that host and port)."""
+    import socket
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if (parts.hostname, port) in _endpoints:
+        return
+    _endpoints.add((parts.hostname, port))
+    try:
+        for *_, address in socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM):
+            _endpoints.add((address[0], port))
+    except OSError:
+        pass  # the request itself will say that the host is unknown
+
+
+def _to_endpoint(event: str, args: tuple) -> bool:
+    """True when a network event goes to a trusted endpoint."""
+    if event == "urllib.Request":
+        import urllib.parse
+
+        parts = urllib.parse.urlsplit(str(args[0]))
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        return (parts.hostname, port) in _endpoints
+    if event == "socket.getaddrinfo":
+        return len(args) > 1 and (args[0], args[1]) in _endpoints
+    if event == "socket.connect" and len(args) > 1 and isinstance(args[1], tuple) and len(args[1]) >= 2:
+        return (args[1][0], args[1][1]) in _endpoints
+    return False
 
 
 def _python_folders() -> list[str]:
@@ -115,7 +150,7 @@ def _audit(event: str, args: tuple) -> None:
     if not _policies:
         return
     policy = _policies[-1]
-    if event in _NETWORK_EVENTS and not policy.network:
+    if event in _NETWORK_EVENTS and not policy.network and not _to_endpoint(event, args):
         raise Refused(f"network access refused ({event} {_target(args)})")
     if event in _PROGRAM_EVENTS:
         raise Refused(f"starting a program refused ({event})")

@@ -30,6 +30,24 @@ def add_graph_options(parser: argparse.ArgumentParser, ontology_help: str | None
                        help="keep the graph in DIR (an Oxigraph store), or open the one kept there")
 
 
+def add_endpoint_option(parser: argparse.ArgumentParser) -> None:
+    """``--endpoint URL`` (and credentials): read the graph from a SPARQL 1.1 server."""
+    group = parser.add_argument_group(
+        "SPARQL server", "--endpoint URL reads the graph from a SPARQL 1.1 server instead (one that kg push "
+        "filled, or loaded from kg export --for-server); credentials from --user/--password or "
+        "KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD")
+    group.add_argument("--endpoint", metavar="URL", help="the server's SPARQL query endpoint")
+    group.add_argument("--user", help="user name for the server (HTTP basic or digest)")
+    group.add_argument("--password", help="password for the server (better: KG_ENDPOINT_PASSWORD)")
+
+
+def endpoint(args: argparse.Namespace, url: str, timeout: float = 60.0, **urls):
+    """The :class:`kg.store.remote.Endpoint` the options name."""
+    from kg.store.remote import Endpoint
+
+    return Endpoint.from_options(url, user=args.user, password=args.password, timeout=timeout, **urls)
+
+
 def add_reasoner_option(parser: argparse.ArgumentParser) -> None:
     from kg.checks import DEFAULT_REASONER, REASONERS
 
@@ -58,11 +76,22 @@ def load_graph(args: argparse.Namespace, read_only: bool = True):
     """The knowledge graph the command works on (see :data:`GRAPH_HELP`)."""
     import sys
 
+    from kg.errors import one_line
     from kg.store import KnowledgeGraph
 
+    if getattr(args, "endpoint", None):
+        from kg.errors import InputError
+
+        given = [name for name in ("data", "ontology", "store") if getattr(args, name, None)]
+        if given:
+            raise InputError(f"--endpoint and --{given[0]}: the graph is either on the server or local, not both")
+        if getattr(args, "inferred", False):
+            raise InputError("--endpoint and --inferred: the server keeps no inferences of kg's; "
+                             "leave out --endpoint to reason locally")
+        return KnowledgeGraph.remote(endpoint(args, args.endpoint, getattr(args, "timeout", 60.0)))
     kg = KnowledgeGraph.load(data=args.data, ontology=args.ontology or None, store=args.store, read_only=read_only)
     for note in kg.notes:
-        print(f"kg {args.command}: note: {note}", file=sys.stderr)
+        print(f"kg {args.command}: note: {one_line(note)}", file=sys.stderr)
     return kg
 
 

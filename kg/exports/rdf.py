@@ -12,6 +12,13 @@ statements, with the project's prefixes, so the same graph always gives the same
 
 The asserted facts and their provenance by default; ``inferred`` adds ``kgg:inferred``,
 ``ontology`` the ontology graph.
+
+``server`` (``kg export --for-server``, and what ``kg push`` sends) writes the dataset as
+kg's store lays it out (:mod:`kg.store.layout`), for a SPARQL server: the default graph
+is the RDF merge of every graph (facts, provenance and ontology, each triple once), and
+the named graphs are each claim, ``kgg:ontology`` and ``kgg:default`` (the provenance, the
+plain export's default graph). Loaded into a server whose default graph is the file's,
+the shipped questions run unchanged and give kg's answers.
 """
 
 from __future__ import annotations
@@ -54,10 +61,9 @@ def _graphs(kg, inferred: bool, ontology: bool) -> list[tuple[object, object]]:
     return chosen
 
 
-def canonical_lines(kg, inferred: bool = False, ontology: bool = False, *, merge: bool = False) -> list[bytes]:
-    """The chosen graphs as canonical N-Quads lines, grouped by graph (the default graph
-    first, then by name) and sorted within each; with ``merge``, N-Triples lines: graph
-    names dropped, each triple once, sorted."""
+def canonical_groups(kg, inferred: bool = False, ontology: bool = False) -> dict[str, list[bytes]]:
+    """The chosen graphs' N-Triples lines (blank nodes named by RDFC-1.0), by graph IRI
+    (``""`` for the default graph), unsorted."""
     chosen = _graphs(kg, inferred, ontology)
     groups: dict[str, list[bytes]] = {}
     with progress.phase("reading the graphs", total=len(chosen), unit="graphs") as step:
@@ -68,6 +74,28 @@ def canonical_lines(kg, inferred: bool = False, ontology: bool = False, *, merge
             step.advance()
     if any(b"_:" in line for lines in groups.values() for line in lines):
         groups = _with_canonical_blank_nodes(groups)
+    return groups
+
+
+def server_groups(kg, inferred: bool = False) -> dict[str, list[bytes]]:
+    """The graphs of the server layout (see the module's docstring), by graph IRI
+    (``""`` for the default graph: the merge, of everything but ``kgg:inferred``), each
+    sorted, every triple once."""
+    groups = canonical_groups(kg, inferred, ontology=True)
+    provenance = groups.pop("", [])
+    asserted = [lines for key, lines in groups.items() if key != INFERRED_GRAPH.value]
+    merged = sorted({line for lines in [provenance, *asserted] for line in lines})
+    named = {key: sorted(set(lines)) for key, lines in groups.items()}
+    named[ASSERTED_DEFAULT.value] = sorted(set(provenance))
+    return {"": merged, **dict(sorted(named.items()))}
+
+
+def canonical_lines(kg, inferred: bool = False, ontology: bool = False, *, merge: bool = False,
+                    server: bool = False) -> list[bytes]:
+    """The chosen graphs as canonical N-Quads lines, grouped by graph (the default graph
+    first, then by name) and sorted within each; with ``merge``, N-Triples lines: graph
+    names dropped, each triple once, sorted; with ``server``, the server layout."""
+    groups = server_groups(kg, inferred) if server else canonical_groups(kg, inferred, ontology)
     with progress.phase("sorting"):
         if merge:
             return sorted({line for lines in groups.values() for line in lines})
@@ -92,8 +120,9 @@ def _with_canonical_blank_nodes(groups: dict[str, list[bytes]]) -> dict[str, lis
     return renamed
 
 
-def serialize(kg, fmt: str, inferred: bool = False, ontology: bool = False) -> bytes:
-    """The graph in ``fmt``; the same graph always gives the same bytes."""
+def serialize(kg, fmt: str, inferred: bool = False, ontology: bool = False, server: bool = False) -> bytes:
+    """The graph in ``fmt``; the same graph always gives the same bytes. ``server``: the
+    server layout (a dataset format only; the ontology always in it)."""
     if fmt in NETWORK_FORMATS:
         from kg.errors import InputError
         from kg.exports import network
@@ -104,7 +133,11 @@ def serialize(kg, fmt: str, inferred: bool = False, ontology: bool = False) -> b
             kg.reason()
         return network.network_export(kg, fmt, inferred=inferred)
     merge = fmt not in DATASET_FORMATS
-    lines = canonical_lines(kg, inferred, ontology, merge=merge)
+    if server and merge:
+        from kg.errors import InputError
+
+        raise InputError(f"--for-server: {fmt} holds one graph; use trig, nquads or jsonld")
+    lines = canonical_lines(kg, inferred, ontology, merge=merge, server=server)
     text = b"".join(line + b"\n" for line in lines)
     if fmt in ("nt", "nquads"):
         return text

@@ -151,6 +151,19 @@ class KnowledgeGraph:
         return kg
 
     @classmethod
+    def remote(cls, endpoint) -> "KnowledgeGraph":
+        """The graph on a SPARQL 1.1 server (a :class:`kg.store.remote.Endpoint`), only
+        read, over the protocol: see :mod:`kg.store.remote` for the dataset it queries."""
+        from kg.store.remote import RemoteStore
+
+        return cls(RemoteStore(endpoint), read_only=True, sources=[endpoint.url])
+
+    @property
+    def is_remote(self) -> bool:
+        """True for a graph on a SPARQL server (:meth:`remote`)."""
+        return not isinstance(self.store, pyoxigraph.Store)
+
+    @classmethod
     def from_quads(cls, quads: Iterable[Quad]) -> "KnowledgeGraph":
         """A graph in memory holding ``quads`` (pyoxigraph ``Quad``; see
         :func:`kg.terms.from_rdflib` to bring rdflib terms), and no ontology."""
@@ -286,10 +299,12 @@ class KnowledgeGraph:
 
     def in_memory(self) -> "KnowledgeGraph":
         """This graph itself when it is in memory, else a copy of it in memory (to add to)."""
-        if self.location is None:
+        if self.location is None and not self.is_remote:
             return self
         copy = KnowledgeGraph(sources=self.sources)
         copy.store.bulk_extend(q for q in self.store if q.graph_name != INFERRED_GRAPH)
+        if self.is_remote:
+            layout.merge(copy.store)
         return copy
 
     # -- time ------------------------------------------------------------------
@@ -319,6 +334,9 @@ class KnowledgeGraph:
         """
         from kg.checks import reasoning
 
+        if self.is_remote:
+            raise InputError(f"{self.sources[0]}: the graph on a SPARQL server is only read here; reasoning "
+                             "(--inferred) needs a local graph: leave out --endpoint")
         engine = reasoner or reasoning.DEFAULT_ENGINE
         with progress.phase(f"reasoning ({engine})"):
             triples, engine_errors = reasoning.infer(self, engine)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.cli.options import add_graph_options, add_reasoner_option
+from kg.cli.options import add_endpoint_option, add_graph_options, add_reasoner_option
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -23,6 +23,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--inferred", action="store_true", help="add what OWL RL reasoning concludes")
     add_reasoner_option(parser)
     add_graph_options(parser)
+    add_endpoint_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.cli.options import add_graph_options, add_reasoner_option, positive
+from kg.cli.options import add_endpoint_option, add_graph_options, add_reasoner_option, positive
 
 FORMATS = ("table", "csv", "tsv", "json", "xml")
 
@@ -45,6 +45,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="allow SERVICE and FROM, which query or load remote graphs")
     add_reasoner_option(parser)
     add_graph_options(parser)
+    add_endpoint_option(parser)
 
 
 def _list(fmt: str) -> int:

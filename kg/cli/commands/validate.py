@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kg.cli.options import add_graph_options, add_validator_option, positive
+from kg.cli.options import add_endpoint_option, add_graph_options, add_validator_option, positive
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +27,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="let the shapes' SPARQL use SERVICE and FROM, which reach the network")
     add_validator_option(parser)
     add_graph_options(parser)
+    add_endpoint_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
