@@ -293,7 +293,7 @@ class Row:
         return self.cells.get(column, "")
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
     """One converted row: its line and the triples it adds to its claim (not the row's
     cells: a million rows are not kept)."""
@@ -413,6 +413,7 @@ class Importer:
         self.vocab = vocabulary or Vocabulary(kg)
         self.errors: list[RowError] = []
         self.unlisted, self.unlisted_rows, self._last_unlisted = 0, 0, None
+        self._terms: dict[URIRef, URIRef] = {}
         self.claims: dict[tuple, ClaimDraft] = {}
         self.sources: dict[URIRef, dict[str, tuple[str, int]]] = {}  # new source -> column -> (value, line)
         self.source_lines: dict[URIRef, int] = {}
@@ -420,6 +421,10 @@ class Importer:
         self.typed: set[str] = set()  # subjects of type rows, even of bad ones
         self.facts: list[Fact] = []
         self.mentions: list[tuple[URIRef, str, int]] = []  # (entity, column, line), also of bad rows
+
+    def intern(self, term: URIRef) -> URIRef:
+        """One object per IRI, however many rows name it (a million rows, a few thousand IRIs)."""
+        return self._terms.setdefault(term, term)
 
     def error(self, line: int, column: str, reason: str) -> None:
         if len(self.errors) < MAX_LISTED_ERRORS:
@@ -469,7 +474,7 @@ class Importer:
         local = text[3:] if text.startswith("id:") else text
         if local.startswith(str(ID)):
             local = local[len(str(ID)):]
-        term = ID[local]
+        term = self.intern(ID[local])
         if self.vocab.exists(term):
             return term
         if not SLUG.fullmatch(local):
@@ -490,7 +495,7 @@ class Importer:
         local = text[4:] if text.startswith("src:") else text
         if not SLUG.fullmatch(local):
             raise _RowFailed("source", f"{text!r} is not a src: key (lower-case words and digits joined by hyphens)")
-        source = SRC[local]
+        source = self.intern(SRC[local])
         label, url = row["source_label"], row["source_url"]
         if self.vocab.exists(source):
             if not self.vocab.is_source(source):
@@ -588,7 +593,7 @@ class Importer:
                 return RDF.type, cls, []
             return RDFS.label, Literal(value, lang="fr" if name == "label_fr" else "en"), []
         local = name.removeprefix("ta:")
-        prop = TA[local]
+        prop = self.intern(TA[local])
         if prop not in self.vocab.properties:
             names = [str(p)[len(str(TA)):] for p in self.vocab.properties] + list(SPECIAL_PROPERTIES)
             raise _RowFailed("property", f"unknown property {name!r}{_closest(local, names)}")
