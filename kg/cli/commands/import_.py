@@ -34,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from kg import resources
     from kg.errors import InputError
-    from kg.sources import canonical, importer
+    from kg.sources import importer
     from kg.files import atomic_write, ensure_dir
 
     if args.file.suffix.lower() != ".csv":
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         for line in exc.lines():
             print(line, file=sys.stderr)
         raise
-    text = canonical.trig(result.dataset)
+    text = result.trig()
     report, ours = importer.validate_with(kg, text, result)
     from kg.namespaces import prefixed
     from kg.terms import from_rdflib
