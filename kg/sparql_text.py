@@ -47,11 +47,12 @@ def tokens(text: str) -> list[tuple[str, str, int]]:
 def keywords(text: str) -> list[Keyword]:
     """The bare keywords of a SPARQL text, in order."""
     significant = tokens(text)
-    found = []
+    found, line, counted = [], 1, 0
     for i, (kind, value, start) in enumerate(significant):
         if kind == "word":
+            line, counted = line + text.count("\n", counted, start), start  # each newline counted once
             after = significant[i + 1][1] if i + 1 < len(significant) else ""
-            found.append(Keyword(value.upper(), text.count("\n", 0, start) + 1, after[:100]))
+            found.append(Keyword(value.upper(), line, after[:100]))
     return found
 
 

@@ -2,10 +2,12 @@
 127.0.0.1 that must hear nothing, the guard, limits, and interrupted writes.
 
 ``tests/hostile/manifest.csv`` lists each case: the file, the kg command (``{file}``
-stands for it), the expected exit code and a fragment of the expected message (on
-stderr for exit 2: one line, except that ``kg import`` first names each bad row as
-FILE:LINE; in the SHACL report for exit 1). ``{PORT}`` in a corpus file is the
-listener's port. Files too big or too deep to keep are written by :data:`GENERATED`.
+stands for it; leading ``NAME=VALUE`` words set environment variables), the expected
+exit code and a fragment of the expected message (on stderr for exit 2: one line, except
+that ``kg import`` first names each bad row as FILE:LINE; in the SHACL report for exit 1).
+``{PORT}`` in a corpus file is the listener's port. Files too big or too deep to keep are
+written by :data:`GENERATED`; :data:`RENAMED` files are run under a name git should not
+hold.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import dropwhile
 from pathlib import Path
 
 import pytest
@@ -29,7 +32,9 @@ from conftest import TESTS_DIR, kg_executable, run_kg
 
 HOSTILE = TESTS_DIR / "hostile"
 RUN_TIMEOUT = 60
+START_UP = 15
 PREFIX_LINE = "@prefix : <http://example.org/> .\n"
+QUERY_HEADER = "# title: Hostile query\n# question: Does kg stop it?\n# answer: an error\n# parameters: none\n"
 GENERATED = {
     "deep-brackets.ttl": lambda: PREFIX_LINE + ":a :b " + "[ :p " * 5000 + ":c" + " ]" * 5000 + " .\n",
     "deep-collection.ttl": lambda: PREFIX_LINE + ":a :b " + "( " * 5000 + ":c" + " )" * 5000 + " .\n",
@@ -38,7 +43,19 @@ GENERATED = {
     "huge-literal-unterminated.ttl": lambda: '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
     '<http://example.org/a> rdfs:label "' + "A" * 8_000_000 + "\n",
     "over-size-limit.nt": None,  # a sparse file of 513 MB: see _materialize
+    "fmt-deep-blank-nodes.ttl": lambda: PREFIX_LINE + ":a :b " + "[ :p " * 1100 + ":c" + " ]" * 1100 + " .\n",
+    "fmt-deep-rdfxml.rdf": lambda: '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-'
+    'syntax-ns#" xmlns:ex="http://example.org/">\n' + "<rdf:Description><ex:p>" * 1200 + "<rdf:Description/>"
+    + "</ex:p></rdf:Description>" * 1200 + "\n</rdf:RDF>\n",
+    "number-integer-5000-digits.ttl": lambda: PREFIX_LINE + ':a :p "x" .\n:a :p ' + "9" * 5000 + " .\n",
+    "number-jsonld-4300-digits.jsonld": lambda: '{"@id": "http://example.org/a",\n "http://example.org/p": '
+    + "9" * 4300 + "}\n",
+    **{f"query-filters-{n}.rq": (lambda n=n: QUERY_HEADER + "SELECT ?s WHERE { ?s ?p ?o "
+                                 + " ".join(f"FILTER(?o != {i})" for i in range(n)) + " }\n")
+       for n in (6000, 15000, 40000)},
 }
+RENAMED = {"name-with-newline.ttl": "name-with\nnewline.ttl"}
+"""Corpus files run under another name: a newline in a file name must not break the one line."""
 
 
 @dataclass(frozen=True)
@@ -52,8 +69,32 @@ class Case:
     note: str
 
     @property
+    def env(self) -> dict[str, str]:
+        """The environment variables the command's leading ``NAME=VALUE`` words set."""
+        words = shlex.split(self.command)
+        return dict(w.split("=", 1) for w in words[: len(words) - len(self.words)])
+
+    @property
+    def words(self) -> list[str]:
+        """The command's words after the environment variables: the kg sub-command first."""
+        words = shlex.split(self.command)
+        return list(dropwhile(lambda w: re.fullmatch(r"[A-Z_]+=.*", w), words))
+
+    @property
+    def subcommand(self) -> str:
+        return self.words[0]
+
+    @property
+    def timeout(self) -> float | None:
+        """The --timeout the command gives, if any."""
+        words = self.words
+        return float(words[words.index("--timeout") + 1]) if "--timeout" in words else None
+
+    @property
     def id(self) -> str:
-        return f"{self.command.split()[0]}:{self.file}"
+        env = "".join(f"{k}={v}:" for k, v in self.env.items())
+        options = " ".join(w for w in self.words[1:] if w != "{file}")
+        return f"{env}{self.words[0]}:{self.file}" + (f":{options}" if options else "")
 
 
 def _manifest() -> list[Case]:
@@ -112,7 +153,7 @@ def listener():
 
 def _materialize(case: Case, folder: Path, port: int) -> Path:
     """Write the case's file into ``folder`` with ``{PORT}`` filled in; return its path."""
-    target = folder / case.file
+    target = folder / RENAMED.get(case.file, case.file)
     if case.file == "over-size-limit.nt":
         with open(target, "wb") as handle:
             handle.truncate(513 * 2**20)
@@ -131,9 +172,9 @@ def _run_case(case: Case, folder: Path, port: int):
     folder.mkdir()
     path = _materialize(case, folder, port)
     before = _snapshot(folder)
-    args = [a.replace("{file}", str(path)) for a in shlex.split(case.command)]
+    args = [a.replace("{file}", str(path)) for a in case.words]
     started = time.monotonic()
-    done = run_kg(*args, cwd=folder, timeout=RUN_TIMEOUT)
+    done = run_kg(*args, cwd=folder, timeout=RUN_TIMEOUT, env=case.env)
     return done, time.monotonic() - started, before, _snapshot(folder)
 
 
@@ -153,7 +194,7 @@ def test_the_corpus_is_large_varied_and_complete():
     kept = {p.name for p in HOSTILE.iterdir()} - {"manifest.csv"}
     assert kept - used == set(), "corpus files not in the manifest"
     assert {c.file for c in CASES} - kept == set(GENERATED)
-    assert {c.command.split()[0] for c in CASES} >= {"validate", "query", "fmt", "analyze", "import"}
+    assert {c.words[0] for c in CASES} >= {"validate", "query", "fmt", "analyze", "import"}
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
@@ -164,9 +205,9 @@ def test_hostile_input_is_refused_in_one_line(case, corpus_runs):
     if case.expected_exit == 2:
         assert done.stdout == ""
         *rows, last = done.stderr.splitlines()
-        assert last.startswith(f"kg {case.command.split()[0]}: error: ")
+        assert last.startswith(f"kg {case.words[0]}: error: ")
         assert case.fragment in done.stderr
-        if case.command.startswith("import"):  # kg import names each bad row before its verdict
+        if case.words[0] == "import":  # kg import names each bad row before its verdict
             assert all(re.match(rf".*{re.escape(case.file)}:\d+: ", row) for row in rows), rows
         else:
             assert rows == []
@@ -174,6 +215,8 @@ def test_hostile_input_is_refused_in_one_line(case, corpus_runs):
         assert done.stderr == ""
         assert case.fragment in done.stdout
     assert elapsed < RUN_TIMEOUT
+    if case.timeout is not None:  # the limit holds: start-up and loading the graph, eight runs at a time, are the rest
+        assert elapsed < case.timeout + START_UP, f"{elapsed:.1f} s under --timeout {case.timeout:g}"
     assert after == before, "the run left or changed a file"
 
 

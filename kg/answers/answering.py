@@ -21,15 +21,16 @@ class Answer:
     meta: dict = field(default_factory=dict)
     boolean: bool | None = None
 
-    def render(self, fmt: str) -> str:
-        """The answer in one of :data:`kg.answers.results.FORMATS`."""
+    def render(self, fmt: str, raw: bool = False) -> str:
+        """The answer in one of :data:`kg.answers.results.FORMATS` (``raw``: CSV and TSV
+        cells as they are, see :mod:`kg.answers.results`)."""
         if self.boolean is not None:
             return results.render_boolean(fmt, self.boolean, extra=self.meta or None)
         columns, rows = list(self.columns), self.rows
         if self.sources is not None:
             columns.append("sources")
             rows = [tuple(r) + (Literal(s),) for r, s in zip(rows, self.sources)]
-        return results.render(fmt, columns, rows, extra=self.meta or None)
+        return results.render(fmt, columns, rows, extra=self.meta or None, raw=raw)
 
 
 def answer(query: questions.QueryFile, given: dict[str, str], *, kg, as_of: _dt.date | None = None,

@@ -4,12 +4,21 @@
 Format, ``csv`` and ``tsv`` the SPARQL 1.1 Query Results CSV and TSV Formats (CSV:
 CRLF line ends, IRIs and lexical forms; TSV: terms in Turtle syntax). An ASK answer is
 a boolean result in JSON and XML; in CSV, TSV and the table, one column ``answer``.
+
+CSV and TSV go to spreadsheets, which run a cell that starts with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return as a formula (CSV injection: ``=HYPERLINK(...)``,
+``=cmd|...``). Such a literal is written with a single quote before it, as OWASP's CSV
+injection guidance says (:func:`neutralised`), unless the caller asks for the exact
+values (``raw=True``, ``kg query --raw-csv``; :mod:`kg.formulas`): a departure from the SPARQL 1.1 CSV and
+TSV formats, which write the value as it is. Numbers (``-5``, ``+1.5E3``, any numeric
+literal) are left as they are: a spreadsheet reads them as numbers, never runs them.
 """
 
 from __future__ import annotations
 
 import json
 
+from kg.formulas import is_formula
 from kg.terms import XSD, BlankNode, Literal, NamedNode, short
 
 FORMATS = ("table", "csv", "tsv", "json", "xml")
@@ -20,6 +29,10 @@ MEDIA_TYPES = {
 }
 MAX_CELL = 70
 RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+_NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{name}" for name in (
+    "integer", "decimal", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt",
+    "unsignedShort", "unsignedByte")}
 _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;"})
 
 
@@ -67,35 +80,47 @@ def table(columns: list[str], rows: list, *, max_cell: int | None = MAX_CELL, nu
 # -- SPARQL 1.1 CSV and TSV ----------------------------------------------------------------
 
 
+def neutralised(term, text: str) -> str:
+    """``text`` (a term's value) with a ``'`` before it when it is a literal a
+    spreadsheet could run (:func:`kg.formulas.is_formula`); numeric literals never are."""
+    if isinstance(term, Literal) and term.datatype.value not in _NUMERIC and is_formula(text):
+        return "'" + text
+    return text
+
+
 def _csv_field(text: str) -> str:
-    if any(c in text for c in ',"\r\n'):
+    # ";" is the separator of spreadsheets in many locales: quoted, a cell stays one cell
+    if any(c in text for c in ',;"\r\n'):
         return '"' + text.replace('"', '""') + '"'
     return text
 
 
-def _csv_value(term) -> str:
+def _csv_value(term, raw: bool = False) -> str:
     if term is None:
         return ""
     if isinstance(term, BlankNode):
         return f"_:{term.value}"
-    return term.value
+    return term.value if raw else neutralised(term, term.value)
 
 
-def csv_text(columns: list[str], rows: list) -> str:
-    """SPARQL 1.1 CSV: a header of variable names, IRIs, lexical forms, CRLF line ends."""
+def csv_text(columns: list[str], rows: list, raw: bool = False) -> str:
+    """SPARQL 1.1 CSV: a header of variable names, IRIs, lexical forms, CRLF line ends;
+    formulas neutralised unless ``raw`` (see the module's docstring)."""
     lines = [",".join(_csv_field(c) for c in columns)]
-    lines += [",".join(_csv_field(_csv_value(v)) for v in row) for row in rows]
+    lines += [",".join(_csv_field(_csv_value(v, raw)) for v in row) for row in rows]
     return "".join(line + "\r\n" for line in lines)
 
 
-def tsv_term(term) -> str:
-    """A term in the Turtle syntax the TSV format uses (tab and newline escaped)."""
+def tsv_term(term, raw: bool = True) -> str:
+    """A term in the Turtle syntax the TSV format uses (tab and newline escaped); with
+    ``raw`` False, a literal a spreadsheet could run gets a ``'`` inside its quotes."""
     if term is None:
         return ""
-    if isinstance(term, Literal) and term.datatype == XSD.string and not term.language:
-        return '"' + _tsv_escape(term.value) + '"'
     if isinstance(term, Literal):
-        body = '"' + _tsv_escape(term.value) + '"'
+        value = term.value if raw else neutralised(term, term.value)
+        body = '"' + _tsv_escape(value) + '"'
+        if term.datatype == XSD.string and not term.language:
+            return body
         return body + (f"@{term.language}" if term.language else f"^^<{term.datatype.value}>")
     return str(term)
 
@@ -105,10 +130,11 @@ def _tsv_escape(text: str) -> str:
             .replace("\n", "\\n").replace("\r", "\\r"))
 
 
-def tsv_text(columns: list[str], rows: list) -> str:
-    """SPARQL 1.1 TSV: a header of ``?variables``, terms in Turtle syntax."""
+def tsv_text(columns: list[str], rows: list, raw: bool = False) -> str:
+    """SPARQL 1.1 TSV: a header of ``?variables``, terms in Turtle syntax; formulas
+    neutralised unless ``raw`` (see the module's docstring)."""
     lines = ["\t".join(f"?{c}" for c in columns)]
-    lines += ["\t".join(tsv_term(v) for v in row) for row in rows]
+    lines += ["\t".join(tsv_term(v, raw) for v in row) for row in rows]
     return "".join(line + "\n" for line in lines)
 
 
@@ -166,14 +192,15 @@ def xml_text(columns: list[str], rows: list) -> str:
 # -- choosing ------------------------------------------------------------------------------
 
 
-def render(fmt: str, columns: list[str], rows: list, extra: dict | None = None) -> str:
-    """A SELECT answer in ``fmt`` (one of :data:`FORMATS`)."""
+def render(fmt: str, columns: list[str], rows: list, extra: dict | None = None, raw: bool = False) -> str:
+    """A SELECT answer in ``fmt`` (one of :data:`FORMATS`); ``raw``: CSV and TSV cells
+    exactly as the data has them, formulas included (see the module's docstring)."""
     if fmt == "table":
         return table(columns, rows)
     if fmt == "csv":
-        return csv_text(columns, rows)
+        return csv_text(columns, rows, raw)
     if fmt == "tsv":
-        return tsv_text(columns, rows)
+        return tsv_text(columns, rows, raw)
     if fmt == "xml":
         return xml_text(columns, rows)
     return json_text(columns, rows, extra)

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF
-from rdflib.paths import AlternativePath, InvPath, SequencePath
+from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.paths import Path as PropertyPath
 from rdflib.term import Node
 
 from kg.namespaces import SH
 
 SEVERITIES = ("Violation", "Warning", "Info")
+_REPEATS = ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?"))
 STATED_IN_QUERY = """
 SELECT DISTINCT ?subject ?claim WHERE { GRAPH ?claim { ?subject ?p ?o } FILTER(STRSTARTS(STR(?claim), STR(claim:))) }"""
 
@@ -93,7 +94,8 @@ def _result(graph: Graph, node: Node) -> Result:
 
 
 def _property_path(graph: Graph, node: Node) -> URIRef | PropertyPath:
-    """A SHACL path node as an rdflib path (IRI, inverse, alternative or sequence)."""
+    """A SHACL path node as an rdflib path (IRI, inverse, alternative, sequence, or a
+    path repeated: zero or more, one or more, zero or one times), nested as deep as given."""
     if isinstance(node, URIRef):
         return node
     inverse = graph.value(node, SH.inversePath)
@@ -102,6 +104,10 @@ def _property_path(graph: Graph, node: Node) -> URIRef | PropertyPath:
     alternatives = graph.value(node, SH.alternativePath)
     if alternatives is not None:
         return AlternativePath(*(_property_path(graph, n) for n in Collection(graph, alternatives)))
+    for predicate, modifier in _REPEATS:
+        repeated = graph.value(node, predicate)
+        if repeated is not None:
+            return MulPath(_property_path(graph, repeated), modifier)
     if graph.value(node, RDF.first) is not None:
         return SequencePath(*(_property_path(graph, n) for n in Collection(graph, node)))
     raise ValueError(f"unsupported SHACL path {node!r}")

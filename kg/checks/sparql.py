@@ -71,11 +71,13 @@ def _refuse_network(found: list[Keyword], where: str) -> None:
                              f"IRI; {NETWORK_HINT}")
 
 
-def check_shapes(shapes, allow_network: bool = False) -> None:
-    """Apply :func:`check_query` to every SPARQL text of a SHACL shapes graph (rdflib).
+def check_shapes(shapes, allow_network: bool = False, where=None) -> None:
+    """Apply :func:`check_query` to every SPARQL text of a SHACL shapes graph (rdflib),
+    alone and as pySHACL will run it (:func:`as_pyshacl_runs`).
 
     ``sh:select``, ``sh:ask`` and ``sh:construct`` (SHACL-SPARQL and SHACL-AF) are
-    queries; ``sh:update`` is always refused.
+    queries; ``sh:update`` is always refused. ``where(node, predicate)`` names a text's
+    shape in messages (default: the node).
     """
     from kg.namespaces import SH
 
@@ -83,5 +85,28 @@ def check_shapes(shapes, allow_network: bool = False) -> None:
     if updating is not None:
         raise InputError(f"shape {updating.n3()}: sh:update refused: shapes may only read the graph")
     for keyword in ("select", "ask", "construct"):
-        for node, text in shapes.subject_objects(SH[keyword]):
-            check_query(str(text), f"shape {node.n3()} sh:{keyword}", allow_network)
+        for node, text in sorted(shapes.subject_objects(SH[keyword])):
+            name = where(node, SH[keyword]) if where else f"shape {node.n3()}"
+            check_query(str(text), f"{name} sh:{keyword}", allow_network)
+            full = as_pyshacl_runs(shapes, node, str(text), name)
+            if full != str(text):
+                check_query(full, f"{name} sh:{keyword} with its sh:prefixes", allow_network)
+
+
+def as_pyshacl_runs(shapes, node, text: str, where: str = "shapes") -> str:
+    """``text`` (the ``sh:select``, ``sh:ask`` or ``sh:construct`` of ``node``) with the
+    ``PREFIX`` lines pySHACL writes before it from ``sh:prefixes`` and ``sh:declare``,
+    made by pySHACL's own functions (``collect_prefixes``, ``apply_prefixes``)."""
+    from types import SimpleNamespace
+
+    from pyshacl.errors import ConstraintLoadError
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+    helper = SPARQLQueryHelper(None, node, text)
+    helper._shape = SimpleNamespace(sg=SimpleNamespace(graph=shapes))  # all that collect_prefixes reads
+    try:
+        helper.collect_prefixes()
+    except ConstraintLoadError as exc:
+        reason = str(exc.args[0] if exc.args else exc).strip().splitlines()[0][:200]
+        raise InputError(f"{where}: {reason}") from None
+    return helper.apply_prefixes(text)

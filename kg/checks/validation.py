@@ -56,14 +56,43 @@ __all__ = ["ClaimedValue", "Conflict", "Result", "ValidationReport", "choose", "
 def load_shapes(paths: Iterable[Path] | None = None, allow_network: bool = False) -> Graph:
     """The shipped shapes graph (every Turtle file of ``ontology/shapes``), or the shapes
     in ``paths``; a user's shapes get the same checks as a user's queries."""
-    from kg.checks import sparql
+    from kg.checks import user_shapes
 
+    parts = [user_shapes.Part(path, reading.read_graph(path))
+             for path in (resources.shapes_files() if paths is None else paths)]
     shapes = Graph()
-    for path in resources.shapes_files() if paths is None else paths:
-        shapes += reading.read_graph(path)
+    for part in parts:
+        shapes += part.graph
     if paths is not None:
-        sparql.check_shapes(shapes, allow_network)
+        user_shapes.check(parts, shapes, allow_network)
     return shapes
+
+
+DEFAULT_TIMEOUT = 30
+"""Seconds a user's shapes may take to validate (``kg validate --timeout``)."""
+
+
+def validate_user_shapes(kg: KnowledgeGraph, paths: list[Path], allow_network: bool = False,
+                         timeout: float = DEFAULT_TIMEOUT, validator: str | None = None) -> ValidationReport:
+    """Validate ``kg`` against the shapes in ``paths`` (a stranger's): reading them, their
+    checks (:mod:`kg.checks.user_shapes`) and pySHACL all run under the hard limits of
+    :func:`kg.checks.limits.run_limited` (``timeout`` seconds, ``KG_MAX_MEMORY_MB``)."""
+    from kg.checks import limits
+
+    choose(kg, paths, validator)
+    names = ", ".join(str(p) for p in paths)
+
+    def work() -> ValidationReport:
+        return _pyshacl(kg, load_shapes(paths, allow_network), allow_network, names)
+
+    try:
+        return limits.run_limited(work, timeout)
+    except limits.Timeout:
+        raise KgError(f"{names}: validation timed out after {timeout:g} s") from None
+    except limits.OutOfMemory as exc:
+        raise KgError(f"{names}: validation {exc}") from None
+    except limits.LimitExceeded as exc:
+        raise KgError(f"{names}: validation stopped: {exc}") from None
 
 
 def stated_in(kg: KnowledgeGraph) -> Iterator[tuple[Node, URIRef, URIRef]]:
@@ -150,49 +179,83 @@ def validate(kg: KnowledgeGraph, shapes: Graph | None = None, allow_network: boo
 
 
 @contextmanager
-def _sparql_parsed_once() -> Iterator[None]:
+def _sparql_parsed_once(check=None) -> Iterator[list]:
     """While active, rdflib parses each SPARQL text once: pySHACL runs a SPARQL constraint
     once per focus node, with the same text and ``$this`` as a binding, and rdflib would
     parse it every time (half of pySHACL's time on the shipped graph, measured). The
-    parsed query is what rdflib's own ``prepareQuery`` makes for re-use; answers are the same."""
+    parsed query is what rdflib's own ``prepareQuery`` makes for re-use; answers are the same.
+
+    ``check(text)``, if given, sees each text exactly as pySHACL hands it to rdflib
+    (prefixes, ``$PATH`` and all) before it is parsed; what it raises is kept in the
+    list this yields (pySHACL may catch it) and raised again by the caller."""
     from rdflib.plugins.sparql import processor
 
-    original, parsed = processor.SPARQLProcessor.query, {}
+    original, parsed, refused = processor.SPARQLProcessor.query, {}, []
 
     def query(self, text, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803 (rdflib's names)
         if isinstance(text, str):
             key = (text, base, tuple(sorted((str(k), str(v)) for k, v in (initNs or {}).items())))
             if key not in parsed:
+                if check is not None:
+                    try:
+                        check(text)
+                    except KgError as exc:
+                        refused.append(exc)
+                        raise
                 parsed[key] = processor.translateQuery(processor.parseQuery(text), base, initNs)
             text = parsed[key]
         return original(self, text, initBindings, initNs, base, DEBUG)
 
     processor.SPARQLProcessor.query = query
     try:
-        yield
+        yield refused
     finally:
         processor.SPARQLProcessor.query = original
 
 
-def _pyshacl(kg: KnowledgeGraph, shapes: Graph | None, allow_network: bool) -> ValidationReport:
-    """pySHACL under :func:`kg.checks.safety.guard` (no network unless ``allow_network``, no other files)."""
+def _pyshacl(kg: KnowledgeGraph, shapes: Graph | None, allow_network: bool,
+             user_files: str | None = None) -> ValidationReport:
+    """pySHACL under :func:`kg.checks.safety.guard` (no network unless ``allow_network``,
+    no other files). With ``user_files`` (a stranger's shapes, named so in messages),
+    every SPARQL text pySHACL runs is checked as it runs, and whatever fails is one line."""
     import pyshacl
 
-    from kg.checks import safety
+    from kg.checks import safety, sparql
 
-    with safety.guard(network=allow_network), quiet_rdflib(), _sparql_parsed_once():
-        _, results_graph, text = pyshacl.validate(
-            data_graph(kg),
-            shacl_graph=shapes if shapes is not None else load_shapes(),
-            ont_graph=kg.rdflib_graph(graph=ONTOLOGY_GRAPH),
-            inference="none",
-            advanced=True,
-            meta_shacl=False,
-            allow_warnings=True,
-        )
+    check = None
+    if user_files is not None:
+        def check(text):
+            sparql.check_query(text, f"{user_files}: a SPARQL query of the shapes, as pySHACL runs it",
+                               allow_network)
+
+    with safety.guard(network=allow_network), quiet_rdflib(), _sparql_parsed_once(check) as refused:
+        try:
+            _, results_graph, text = pyshacl.validate(
+                data_graph(kg),
+                shacl_graph=shapes if shapes is not None else load_shapes(),
+                ont_graph=kg.rdflib_graph(graph=ONTOLOGY_GRAPH),
+                inference="none",
+                advanced=True,
+                meta_shacl=False,
+                allow_warnings=True,
+            )
+        except Exception as exc:
+            if refused:
+                raise refused[0] from None
+            if user_files is None:
+                raise
+            reason = safety.refusal(exc) or safety.first_line(exc)
+            if isinstance(exc, ArithmeticError):  # decimal's messages are lists of classes
+                reason = f"{type(exc).__name__} in a SPARQL query (a number out of range)"
+            raise KgError(f"{user_files}: the shapes cannot be run: {reason}") from None
+    if refused:
+        raise refused[0]
     if not isinstance(results_graph, Graph):  # pySHACL could not run the shapes
-        raise KgError(f"the shapes cannot be run: {' '.join(text.split())}")
-    return parse_results(results_graph)
+        raise KgError(f"{user_files or 'the shapes'}: the shapes cannot be run: {' '.join(text.split())[:200]}")
+    try:
+        return parse_results(results_graph)
+    except (ValueError, RecursionError) as exc:
+        raise KgError(f"{user_files or 'the shapes'}: the report cannot be read: {safety.first_line(exc)}") from None
 
 
 # -- rendering ---------------------------------------------------------------------------

@@ -6,7 +6,11 @@ modules import heavy libraries (pyshacl, owlrl, networkx, matplotlib) inside ``r
 only, so that start-up stays fast.
 
 Exit codes: 0 success (the graph conforms), 1 the graph does not conform (or a
-``-violation`` query returned rows), 2 bad input or other error, 130 interrupted.
+``-violation`` query returned rows), 2 bad input or other error, 130 interrupted
+(SIGINT), 143 terminated (SIGTERM), 129 hung up (SIGHUP). Whatever goes wrong, the user
+sees one line on standard error: libraries' log records and warnings are not shown, and
+an unforeseen exception is reported as an internal error (``KG_DEBUG=1`` shows its
+traceback).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import importlib
 import sys
 
 from kg import __version__
-from kg.errors import KgError
+from kg.errors import KgError, Terminated, one_line
 
 EXIT_OK = 0
 EXIT_NONCONFORMANT = 1
@@ -40,7 +44,7 @@ def command_names() -> list[str]:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, as for any bad input
-        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {one_line(message)}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="kg",
         description="Knowledge graph of technology companies entering the car industry.",
-        epilog="Exit codes: 0 ok/conforms, 1 does not conform, 2 error, 130 interrupted.",
+        epilog="Exit codes: 0 ok/conforms, 1 does not conform, 2 error, 130 interrupted, 143 terminated.",
     )
     parser.add_argument("--version", action="version", version=f"kg {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -73,23 +77,72 @@ def _command_module(name: str):
         return importlib.import_module(f"kg.cli.commands.{name}_")
 
 
+def _terminate(signum: int, frame) -> None:
+    raise Terminated(signum)
+
+
+def _handle_signals() -> None:
+    """SIGTERM (what ``timeout`` and service managers send) and SIGHUP unwind like
+    Ctrl-C, so temporary files are removed on the way out."""
+    import signal
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is signal.SIG_DFL:
+            signal.signal(signum, _terminate)
+
+
+def _quiet_libraries() -> None:
+    """Libraries' log records (rdflib logs a traceback for each ill-typed literal) and
+    warnings go nowhere: the user gets kg's one line, not a library's traceback."""
+    import logging
+
+    logging.getLogger().addHandler(logging.NullHandler())
+    logging.captureWarnings(True)
+
+
+def _error(name: str, message: str) -> None:
+    print(f"{name}: error: {one_line(message)}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``kg`` with ``argv`` (default: the process arguments); return the exit code."""
-    args = build_parser().parse_args(argv)
-    from kg import progress
+    import os
 
-    progress.configure(quiet=args.quiet)
+    _handle_signals()
+    name = "kg"
     try:
+        args = build_parser().parse_args(argv)
+        name = f"kg {args.command}"
+        _quiet_libraries()  # after parsing: --help stays fast
+        from kg import progress
+
+        progress.configure(quiet=args.quiet)
         return args._run(args)
     except KgError as exc:
-        print(f"kg {args.command}: error: {exc}", file=sys.stderr)
+        _error(name, str(exc))
         return exc.exit_code
+    except Terminated as exc:
+        import signal
+
+        print(f"{name}: terminated ({signal.Signals(exc.signum).name})", file=sys.stderr)
+        return 128 + exc.signum
     except KeyboardInterrupt:
-        print(f"kg {args.command}: interrupted", file=sys.stderr)
+        print(f"{name}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:  # a file problem no command foresaw: still one line, exit 2
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"kg {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        _error(name, f"{where}{exc.strerror or exc}")
+        return EXIT_ERROR
+    except RecursionError:
+        _error(name, "input nested too deeply to handle")
+        return EXIT_ERROR
+    except MemoryError:
+        _error(name, "out of memory")
+        return EXIT_ERROR
+    except Exception as exc:  # a bug: still one line for the user
+        if os.environ.get("KG_DEBUG"):
+            raise
+        _error(name, f"internal error ({type(exc).__name__}: {str(exc)[:200]}); KG_DEBUG=1 shows the traceback")
         return EXIT_ERROR

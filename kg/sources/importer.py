@@ -21,7 +21,9 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import difflib
+import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -33,6 +35,7 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
 from kg import namespaces, resources
 from kg.errors import InputError, KgError
+from kg.formulas import is_formula
 from kg.namespaces import CLAIM, ID, SH, SRC, TA, bind_prefixes
 from kg.sources import reading
 from kg.store import KnowledgeGraph
@@ -84,18 +87,26 @@ class RowError:
         return f"{path}:{self.line}: column {self.column}: {self.reason}"
 
 
-class ImportErrors(KgError):
-    """The CSV has bad rows; each is listed, nothing is produced."""
+MAX_LISTED_ERRORS = 1000
+"""Bad cells listed one per line; beyond, they are counted (a million bad rows are a count)."""
 
-    def __init__(self, path: Path | str, errors: list[RowError]):
+
+class ImportErrors(KgError):
+    """The CSV has bad rows; each is listed (up to :data:`MAX_LISTED_ERRORS`), nothing is produced."""
+
+    def __init__(self, path: Path | str, errors: list[RowError], more: int = 0, more_rows: int = 0):
         self.path = path
         order = {column: i for i, column in enumerate(COLUMNS)}
         self.errors = sorted(set(errors), key=lambda e: (e.line, order.get(e.column, len(order)), e.reason))
-        count, lines = len(self.errors), len({e.line for e in self.errors})
+        self.more = more
+        count, lines = len(self.errors) + more, len({e.line for e in self.errors}) + more_rows
         super().__init__(f"{path}: {_plural(count, 'error')} in {_plural(lines, 'row')}; nothing written")
 
     def lines(self) -> list[str]:
-        return [e.text(self.path) for e in self.errors]
+        listed = [e.text(self.path) for e in self.errors]
+        if self.more:
+            listed.append(f"{self.path}: {_plural(self.more, 'more error')} not listed")
+        return listed
 
 
 def _plural(count: int, word: str) -> str:
@@ -119,6 +130,7 @@ class Vocabulary:
 
     def __init__(self, kg: KnowledgeGraph, shapes: Graph | None = None):
         self.kg = kg
+        self._exists: dict[URIRef, bool] = {}
         ontology = kg.rdflib_graph(graph=STORE_ONTOLOGY_GRAPH)
         self.classes = {c for c in ontology.subjects(RDF.type, OWL.Class) if _in(c, TA)}
         self.concepts = {c for c in ontology.subjects(RDF.type, TA.Concept) if _in(c, TA)}
@@ -147,8 +159,11 @@ class Vocabulary:
         return self.object_properties | self.datatype_properties
 
     def exists(self, term: URIRef) -> bool:
-        """True when the graph already says something about ``term``."""
-        return self.kg.mentions(from_rdflib(term))
+        """True when the graph already says something about ``term`` (asked once per term)."""
+        known = self._exists.get(term)
+        if known is None:
+            known = self._exists[term] = self.kg.mentions(from_rdflib(term))
+        return known
 
     def objects(self, term: URIRef, prop: URIRef) -> list:
         """The objects of ``term prop ?`` in the graph, as rdflib terms."""
@@ -280,9 +295,10 @@ class Row:
 
 @dataclass
 class Fact:
-    """One converted row: the triples it adds to its claim."""
+    """One converted row: its line and the triples it adds to its claim (not the row's
+    cells: a million rows are not kept)."""
 
-    row: Row
+    line: int
     claim_key: tuple
     triples: list[tuple]
 
@@ -315,8 +331,14 @@ class ImportResult:
 
 def read_rows(path: Path) -> list[Row]:
     """The CSV's records (header checked), blank records left out."""
-    text = reading.read_input(Path(path)).decode("utf-8-sig")  # exists, size limit, UTF-8
-    reader = csv.reader(text.splitlines(keepends=True))
+    return list(iter_rows(path))
+
+
+def iter_rows(path: Path) -> Iterator[Row]:
+    """The CSV's records one at a time (header checked first), blank records left out:
+    the file's checked bytes are decoded as they are read, no row is kept."""
+    data = reading.read_input(Path(path))  # exists, size limit, UTF-8
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
     try:
         header = next(reader)
     except StopIteration:
@@ -334,7 +356,11 @@ def read_rows(path: Path) -> list[Row]:
     doubled = sorted({n for n in names if names.count(n) > 1})
     if doubled:
         raise InputError(f"{path}:1: column {doubled[0]!r} appears twice")
-    rows, previous_end = [], reader.line_num
+    return _records(path, reader, names)
+
+
+def _records(path: Path, reader, names: list[str]) -> Iterator[Row]:
+    previous_end = reader.line_num
     try:
         for record in reader:
             start, previous_end = previous_end + 1, reader.line_num
@@ -342,21 +368,22 @@ def read_rows(path: Path) -> list[Row]:
                 continue
             if len(record) > len(names):
                 raise InputError(f"{path}:{start}: {len(record)} cells but {len(names)} columns")
-            cells = {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(names)}
-            rows.append(Row(start, cells))
+            yield Row(start, {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(names)})
     except csv.Error as exc:
         raise InputError(f"{path}:{reader.line_num}: {exc}") from None
-    return rows
 
 
 class Importer:
     """Turns the rows of one CSV into claims, collecting every bad cell."""
 
-    def __init__(self, path: Path, kg: KnowledgeGraph, vocabulary: Vocabulary | None = None):
+    def __init__(self, path: Path, kg: KnowledgeGraph, vocabulary: Vocabulary | None = None,
+                 keep_formulas: bool = False):
         self.path = path
+        self.keep_formulas = keep_formulas
         self.kg = kg
         self.vocab = vocabulary or Vocabulary(kg)
         self.errors: list[RowError] = []
+        self.unlisted, self.unlisted_rows, self._last_unlisted = 0, 0, None
         self.claims: dict[tuple, ClaimDraft] = {}
         self.sources: dict[URIRef, dict[str, tuple[str, int]]] = {}  # new source -> column -> (value, line)
         self.source_lines: dict[URIRef, int] = {}
@@ -366,11 +393,19 @@ class Importer:
         self.mentions: list[tuple[URIRef, str, int]] = []  # (entity, column, line), also of bad rows
 
     def error(self, line: int, column: str, reason: str) -> None:
-        self.errors.append(RowError(line, column, reason))
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append(RowError(line, column, reason))
+            return
+        self.unlisted += 1
+        if line != self._last_unlisted and line not in {e.line for e in self.errors[-5:]}:
+            self.unlisted_rows += 1
+        self._last_unlisted = line
 
     # -- one row -------------------------------------------------------------------------
 
     def add_row(self, row: Row) -> None:
+        if not self.keep_formulas:
+            self._formulas(row)
         if row["property"] == "type":
             self.typed.add(row["subject"].removeprefix("id:"))
         failed = False
@@ -390,7 +425,16 @@ class Importer:
         if prop == RDF.type:
             self.csv_types.setdefault(subject, set()).add(value)
         self.claims[claim_key].triples += triples
-        self.facts.append(Fact(row, claim_key, triples))
+        self.facts.append(Fact(row.line, claim_key, triples))
+
+    def _formulas(self, row: Row) -> None:
+        """Report each cell a spreadsheet would run as a formula (:mod:`kg.formulas`): it
+        would come back out of ``kg query --format csv``, neutralised, but as it is into
+        every other export. A negative duration (``-P1Y``) is a value, not a formula."""
+        for column, text in row.cells.items():
+            if is_formula(text) and not (column == "value" and DURATION.fullmatch(text)):
+                self.error(row.line, column, f"{text[:40]!r} starts with {text[0]!r}: a spreadsheet would run it "
+                           "as a formula (pass --keep-formulas to import it as it is)")
 
     def _entity(self, text: str, column: str) -> URIRef:
         local = text[3:] if text.startswith("id:") else text
@@ -576,7 +620,7 @@ class Importer:
                 types = set(self.vocab.objects(value, RDF.type)) | self.csv_types.get(value, set())
                 known = [t for t in types if t in self.vocab.classes]
                 if known and not any(self.vocab.is_a(t, target) for t in known):
-                    self.error(fact.row.line, "value",
+                    self.error(fact.line, "value",
                                f"{_n3(value)} is a {', '.join(sorted(_n3(t) for t in known))}, not a "
                                f"{_n3(target)} as {_n3(prop)} takes")
 
@@ -636,18 +680,19 @@ def _host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-def convert(path: Path, kg: KnowledgeGraph) -> ImportResult:
-    """The claims of the CSV at ``path`` against ``kg``; :class:`ImportErrors` if any row is bad."""
-    rows = read_rows(path)
-    if not rows:
-        raise InputError(f"{path}: no rows after the header")
-    importer = Importer(path, kg)
-    for row in rows:
+def convert(path: Path, kg: KnowledgeGraph, keep_formulas: bool = False) -> ImportResult:
+    """The claims of the CSV at ``path`` against ``kg``; :class:`ImportErrors` if any row
+    is bad (a cell a spreadsheet would run as a formula is, unless ``keep_formulas``)."""
+    importer, count = Importer(path, kg, keep_formulas=keep_formulas), 0
+    for row in iter_rows(path):
         importer.add_row(row)
+        count += 1
+    if not count:
+        raise InputError(f"{path}: no rows after the header")
     importer.check_sources()
     importer.check_entities()
     if importer.errors:
-        raise ImportErrors(path, importer.errors)
+        raise ImportErrors(path, importer.errors, importer.unlisted, importer.unlisted_rows)
     return importer.build()
 
 

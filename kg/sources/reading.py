@@ -1,14 +1,20 @@
 """Reading RDF files, safely, with errors that name the file and line.
 
 Input may come from strangers. A file larger than :func:`max_file_bytes` is refused, and
-so is one that is not UTF-8; RDF/XML may not declare a DOCTYPE or entities (no "billion
-laughs", no external entities); JSON-LD may not name a remote ``@context`` (kg never
-fetches one); ``owl:imports`` is never followed.
+so is one that is not UTF-8 (the encoding is recognised first: byte-order marks, and
+UTF-16 or UTF-32 without one by their NUL bytes); a number longer than
+:data:`MAX_NUMBER_DIGITS` digits or with an exponent beyond :data:`MAX_EXPONENT` is
+refused; RDF/XML may not declare a DOCTYPE or entities (no "billion laughs", no external
+entities); JSON-LD may not name a remote ``@context`` (kg never fetches one);
+``owl:imports`` is never followed.
 
 After these checks a file is parsed by Oxigraph into the store (:func:`load_into_store`,
 the graph every command works on), or by rdflib (:func:`read_into`, for the project's
 own data files and for shapes), under :func:`kg.checks.safety.guard`: no network, no
-other files.
+other files. rdflib reads leniently (an invalid escape such as ``\\uD800`` becomes ``?``,
+an IRI may hold control characters), so :func:`read_into` first has Oxigraph's strict
+parser read the same bytes (:func:`strict_quads`): what it refuses is refused, with the
+line.
 """
 
 from __future__ import annotations
@@ -40,6 +46,10 @@ QUAD_FORMATS = {"trig", "nquads", "json-ld"}
 LINE_FORMATS = {"nt", "nquads"}
 MAX_FILE_MB = 512
 """Default size limit of an input file; the environment variable ``KG_MAX_FILE_MB`` overrides it."""
+MAX_NUMBER_DIGITS = 1000
+"""The most digits a number may have (a longer one would cost time and memory to convert)."""
+MAX_EXPONENT = 9999
+"""The largest exponent a number may have (``1E+1000000000`` as a decimal is a billion digits)."""
 _OXIGRAPH_FORMATS = {
     "turtle": "TURTLE", "nt": "N_TRIPLES", "trig": "TRIG", "nquads": "N_QUADS",
     "json-ld": "JSON_LD", "xml": "RDF_XML",
@@ -57,6 +67,29 @@ _LINE_PATTERNS = (
     re.compile(r"line[: ]+(\d+)", re.IGNORECASE),
 )
 _XML_DECLARATIONS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']""")
+_BYTE_ORDER_MARKS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
+    (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"), (b"\xff\xfe\x00\x00", "UTF-32 (little-endian)"),
+    (b"\xfe\xff", "UTF-16 (big-endian)"), (b"\xff\xfe", "UTF-16 (little-endian)"),
+)
+_UTF8_BOM = b"\xef\xbb\xbf"
+_LONG_NUMBER = re.compile(rb"[0-9]{%d}" % (MAX_NUMBER_DIGITS + 1))  # in a literal's value
+_BIG_EXPONENT = re.compile(rb"(?<![\w.])[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?0*([1-9][0-9]{%d,})"
+                           % len(str(MAX_EXPONENT)))
+_NUMBER_SHAPE = bytes(48 if chr(i).isdigit() and i < 128 else 46 if i == 46 else 101 if i in (69, 101)
+                      else 43 if i in (43, 45) else 32 for i in range(256))
+"""A table for ``bytes.translate``: digits to ``0``, ``e`` and ``E`` to ``e``, ``+`` and ``-``
+to ``+``, ``.`` kept, anything else a space; then plain ``find`` spots long numbers and
+big exponents in a 100 MB file in about half a second (a regular expression takes seconds)."""
+_EXPONENT_SHAPES = tuple(m + b"e" + sign + b"0" * (len(str(MAX_EXPONENT)) + 1)
+                         for m in (b"0", b".") for sign in (b"", b"+"))
+_BEFORE_NUMBER = frozenset(b" \t\r\n\"'>([{,:")
+_AFTER_NUMBER = frozenset(b" \t\r\n\"'<,;.)]}")
+_NUMERIC_DATATYPES = frozenset(
+    "http://www.w3.org/2001/XMLSchema#" + name for name in (
+        "decimal", "integer", "double", "float", "long", "int", "short", "byte", "nonNegativeInteger",
+        "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt",
+        "unsignedShort", "unsignedByte"))
 _INVALID_IRI = " does not look like a valid URI"
 
 
@@ -129,13 +162,15 @@ def parse_error(path: Path, exc: Exception, line: int | None = None) -> InputErr
 
 
 def max_file_bytes() -> int:
-    """The size limit of an input file, in bytes (``KG_MAX_FILE_MB``, default 50)."""
+    """The size limit of an input file, in bytes (``KG_MAX_FILE_MB``, default :data:`MAX_FILE_MB`)."""
+    import math
+
     raw = os.environ.get("KG_MAX_FILE_MB", str(MAX_FILE_MB))
     try:
         megabytes = float(raw)
     except ValueError:
-        megabytes = -1
-    if megabytes <= 0:
+        megabytes = math.nan
+    if not (math.isfinite(megabytes) and megabytes > 0):
         raise InputError(f"KG_MAX_FILE_MB={raw!r}: expected a positive number of megabytes")
     return int(megabytes * 1024 * 1024)
 
@@ -155,6 +190,30 @@ def read_input(path: Path) -> bytes:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    return utf8_text(path, data)
+
+
+def utf8_text(path: Path, data: bytes) -> bytes:
+    """``data`` if it is UTF-8 text (a UTF-8 byte-order mark removed), else an error.
+
+    The encoding is recognised before anything reads the bytes: a UTF-16 or UTF-32
+    byte-order mark, or their NUL bytes without one, is refused as such (a parser that
+    honoured them would see other text than kg's checks). NUL is no character of any RDF
+    text, so one anywhere is refused too.
+    """
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM):]
+    else:
+        for mark, name in _BYTE_ORDER_MARKS:
+            if data.startswith(mark):
+                raise InputError(f"{path}:1: {name} text with a byte-order mark; kg reads UTF-8 only")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        guess = _wide_encoding(data)
+        line = data[:nul].count(b"\n") + 1
+        if guess:
+            raise InputError(f"{path}:{line}: {guess} text without a byte-order mark; kg reads UTF-8 only")
+        raise InputError(f"{path}:{line}: NUL byte; kg reads UTF-8 text only")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -163,31 +222,129 @@ def read_input(path: Path) -> bytes:
     return data
 
 
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 (and the byte order) by where the NUL bytes of a text's first
+    code units fall, as XML 1.0 appendix F does; None when they fit neither."""
+    head = data[: 4 * 256]
+    head = head[: len(head) // 4 * 4]
+    if not head:
+        return None
+    units32 = [head[i : i + 4] for i in range(0, len(head), 4)]
+    if all(u[:3] == b"\x00\x00\x00" or u[:2] == b"\x00\x00" for u in units32):
+        return "UTF-32 (big-endian)"
+    if all(u[1:] == b"\x00\x00\x00" or u[2:] == b"\x00\x00" for u in units32):
+        return "UTF-32 (little-endian)"
+    even, odd = head[0::2], head[1::2]
+    if even.count(0) > len(even) // 2:
+        return "UTF-16 (big-endian)"
+    if odd.count(0) > len(odd) // 2:
+        return "UTF-16 (little-endian)"
+    return None
+
+
+def check_numbers(path: Path, data: bytes, fmt: str) -> bool:
+    """Refuse a run of more than :data:`MAX_NUMBER_DIGITS` digits anywhere in the file
+    (one line, with its line): converting such a number costs time and memory out of
+    all proportion to its size. Return True when the text may hold a number
+    :func:`check_literals` refuses (something like a big exponent, or an escape that
+    could spell one): exponents are judged on the parsed literals, since
+    ``-8e953884`` may also be part of an IRI's UUID."""
+    shape = data.translate(_NUMBER_SHAPE)
+    found = shape.find(b"0" * (MAX_NUMBER_DIGITS + 1))
+    if found >= 0:
+        raise InputError(f"{path}:{line_of(data, found)}: {_number_refusal('digits', None)}")
+    escapes = (b"&#",) if fmt == "xml" else (b"\\u", b"\\U")
+    if any(escape in data for escape in escapes):
+        return True
+    for needle in _EXPONENT_SHAPES:
+        found = shape.find(needle)
+        while found >= 0:
+            if _stands_alone(shape, data, found + 1):
+                return True
+            found = shape.find(needle, found + 1)
+    return False
+
+
+def _stands_alone(shape: bytes, data: bytes, e: int) -> bool:
+    """True when the exponent marker at ``e`` belongs to a number standing on its own
+    (between spaces, quotes, brackets, commas...), not to a word such as an IRI's
+    ``mobileye-213841442`` or ``8e953884-f8dd``."""
+    start = e
+    while start > 0 and shape[start - 1] in b"0.+":
+        start -= 1
+    end = e + 1
+    while end < len(shape) and shape[end] in b"0+":
+        end += 1
+    return (start == 0 or data[start - 1] in _BEFORE_NUMBER) and (end == len(data) or data[end] in _AFTER_NUMBER)
+
+
+def _number_refusal(what: str, match: re.Match | None) -> str:
+    if what == "digits":
+        return (f"number of more than {MAX_NUMBER_DIGITS} digits refused "
+                f"(kg reads numbers of up to {MAX_NUMBER_DIGITS} digits)")
+    return (f"number with the exponent {match.group(1)[:20].decode()} refused "
+            f"(kg reads exponents up to {MAX_EXPONENT})")
+
+
+def check_literals(path: Path, data: bytes, quads) -> None:
+    """Refuse a numeric literal (xsd:decimal, xsd:double, xsd:integer ...) of more than
+    :data:`MAX_NUMBER_DIGITS` digits or with an exponent beyond :data:`MAX_EXPONENT`
+    (``"1E+1000000000"^^xsd:decimal`` is 13 bytes and a billion digits), with the line
+    where its text appears as written."""
+    for quad in quads:
+        term = quad.object
+        if getattr(term, "datatype", None) is None or term.datatype.value not in _NUMERIC_DATATYPES:
+            continue
+        value = term.value.encode("utf-8")
+        for pattern, what in ((_LONG_NUMBER, "digits"), (_BIG_EXPONENT, "exponent")):
+            match = pattern.search(value)
+            if match:
+                raise InputError(f"{_where(path, data, value)}: {_number_refusal(what, match)}")
+
+
+def _where(path: Path, data: bytes, text: bytes) -> str:
+    """``path:line`` of the first occurrence of ``text`` in ``data``, else ``path``."""
+    found = data.find(text)
+    return f"{path}:{line_of(data, found)}" if found >= 0 else str(path)
+
+
+def line_of(data: bytes, offset: int) -> int:
+    """The line number of byte ``offset`` of ``data``."""
+    return data.count(b"\n", 0, offset) + 1
+
+
 def _check_xml(path: Path, data: bytes) -> None:
-    """RDF/XML must be UTF-8, well-formed, and declare no DOCTYPE or entity: checked by
-    defusedxml's hardened expat reader (whatever encoding the bytes would claim) before
-    Oxigraph reads a byte of it."""
+    """RDF/XML must be UTF-8 (and say so, if it names an encoding), well-formed, and
+    declare no DOCTYPE or entity: checked by defusedxml's hardened expat reader, told
+    the bytes are UTF-8 whatever they claim, before Oxigraph reads a byte of it."""
     import xml.sax
 
     from defusedxml import DefusedXmlException
     from defusedxml.expatreader import create_parser
 
-    if data.startswith((b"\x00<", b"<\x00")):
-        raise InputError(f"{path}:1: UTF-16 text without a byte-order mark; kg reads UTF-8 only")
+    declared = _XML_ENCODING.match(data.lstrip())
+    if declared and declared.group(1).strip().lower().replace(b"_", b"-") not in (b"utf-8", b"utf8", b"us-ascii", b"ascii"):
+        name = declared.group(1).decode("ascii", "backslashreplace")[:40]
+        raise InputError(f"{path}:1: declares the encoding {name!r}; kg reads UTF-8 only")
     match = _XML_DECLARATIONS.search(data)
     if match:
-        line = data[: match.start()].count(b"\n") + 1
+        line = line_of(data, match.start())
         raise InputError(f"{path}:{line}: <!{match.group(1).decode().upper()}> refused: RDF/XML may not "
                          "declare a DOCTYPE or entities (entity expansion, external entities)")
     parser = create_parser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
     parser.setContentHandler(xml.sax.ContentHandler())
+    source = xml.sax.xmlreader.InputSource()
+    source.setByteStream(io.BytesIO(data))
+    source.setEncoding("utf-8")  # expat would otherwise follow a byte-order mark or declaration
     try:
-        parser.parse(io.BytesIO(data))
+        parser.parse(source)
     except DefusedXmlException:
         raise InputError(f"{path}: <!DOCTYPE> refused: RDF/XML may not declare a DOCTYPE or entities "
                          "(entity expansion, external entities)") from None
     except xml.sax.SAXParseException as exc:
         raise InputError(f"{path}:{exc.getLineNumber()}: syntax error: {exc.getMessage()[:200]}") from None
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply to read") from None
 
 
 def _check_json_ld(path: Path, data: bytes) -> None:
@@ -195,6 +352,8 @@ def _check_json_ld(path: Path, data: bytes) -> None:
         document = json.loads(data)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
+    except ValueError as exc:  # a number Python will not convert (checked before; kept as a net)
+        raise InputError(f"{path}: syntax error: {str(exc)[:200]}") from None
     except RecursionError:
         raise InputError(f"{path}: nested too deeply to read") from None
     if not isinstance(document, (dict, list)):
@@ -265,14 +424,20 @@ def _term_warnings() -> Iterator[_TermWarnings]:
 
 def checked_input(path: Path) -> tuple[str, bytes]:
     """The format and bytes of an RDF file that passed every check above."""
-    path = Path(path)
+    fmt, data, _ = _checked(Path(path))
+    return fmt, data
+
+
+def _checked(path: Path) -> tuple[str, bytes, bool]:
+    """:func:`checked_input`, and whether the literals need :func:`check_literals`."""
     fmt = format_for(path)
     data = read_input(path)
+    literals = check_numbers(path, data, fmt)
     if fmt == "xml":
         _check_xml(path, data)
     if fmt == "json-ld":
         _check_json_ld(path, data)
-    return fmt, data
+    return fmt, data, literals
 
 
 def load_into_store(store, path: Path, graph=None) -> list[str]:
@@ -288,14 +453,16 @@ def load_into_store(store, path: Path, graph=None) -> list[str]:
     from kg.checks import safety
 
     path = Path(path)
-    fmt, data = checked_input(path)
+    fmt, data, literals = _checked(path)
+    if literals:  # a number written so that only its parsed value shows it
+        strict_quads(path, fmt, data)
     options = {"to_graph": graph} if graph is not None and fmt not in QUAD_FORMATS else {}
     try:
         with safety.guard():
             store.bulk_load(data, format=getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMATS[fmt]),
                             base_iri=path.resolve().as_uri(), **options)
     except SyntaxError as exc:
-        raise oxigraph_error(path, exc) from None
+        raise oxigraph_error(path, exc, data) from None
     except OSError as exc:
         refused = safety.refusal(exc)
         raise InputError(f"{path}: {refused or safety.first_line(exc)}") from None
@@ -307,14 +474,40 @@ def load_into_store(store, path: Path, graph=None) -> list[str]:
     return []
 
 
-def oxigraph_error(path: Path, exc: Exception) -> InputError:
-    """An :class:`InputError` from an Oxigraph parse error: file, line, reason."""
+def oxigraph_error(path: Path, exc: Exception, data: bytes | None = None) -> InputError:
+    """An :class:`InputError` from an Oxigraph parse error: file, line, reason.
+
+    JSON-LD errors carry no line: the line of the keyword the message names (``@vocab``
+    ...) stands in for it, where ``data`` holds one.
+    """
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     match = _OXIGRAPH_ERROR.search(message)
     reason = re.sub(r"^Parser error (at|between) .*?: ", "", message)
     reason = re.sub(r" \(line \d+\)$", "", reason)
-    where = f"{path}:{match.group(1)}" if match else str(path)
+    if match:
+        where = f"{path}:{match.group(1)}"
+    else:
+        keyword = re.search(r"@[a-zA-Z]+", reason)
+        where = _where(path, data, f'"{keyword.group(0)}"'.encode()) if keyword and data else str(path)
     return InputError(f"{where}: syntax error: {reason[:200]}")
+
+
+def strict_quads(path: Path, fmt: str, data: bytes) -> list:
+    """The quads of ``data`` as Oxigraph's strict parser reads them (pyoxigraph quads),
+    after :func:`check_literals`; a syntax error is an :class:`InputError` with its line.
+
+    rdflib reads leniently: it turns the escape ``\\uD800`` into ``?``, passes
+    ``\\q``, and takes IRIs with control characters; Oxigraph refuses them.
+    """
+    import pyoxigraph
+
+    try:
+        quads = list(pyoxigraph.parse(data, format=getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMATS[fmt]),
+                                      base_iri=path.resolve().as_uri()))
+    except SyntaxError as exc:
+        raise oxigraph_error(path, exc, data) from None
+    check_literals(path, data, quads)
+    return quads
 
 
 def read_into(dataset, path: Path, graph_name=None) -> None:
@@ -327,6 +520,7 @@ def read_into(dataset, path: Path, graph_name=None) -> None:
 
     path = Path(path)
     fmt, data = checked_input(path)
+    strict_quads(path, fmt, data)
     if fmt in QUAD_FORMATS:
         target = dataset
     else:

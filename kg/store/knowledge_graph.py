@@ -132,7 +132,7 @@ class KnowledgeGraph:
         built, path = persistent.new_store(folder, persistent.ASSERTED)
         notes: list[str] = []
         try:
-            sources = _fill(built, data, ontology, notes)
+            sources = _fill(built, data, ontology, notes, staged=True)
             built.flush()
             count = cls(built)._count_in("{ GRAPH ?g { ?s ?p ?o } }")
         except BaseException:
@@ -517,9 +517,23 @@ def _cached(function):
     return lru_cache(maxsize=200_000)(function)
 
 
-def _fill(store: pyoxigraph.Store, data, ontology, notes: list[str]) -> list[str]:
+def _load_file(store: pyoxigraph.Store, path: Path, graph, staged: bool) -> list[str]:
+    """Parse one file into ``store``; ``staged``: through a settled store in memory, then
+    in bulk (on disk, SPARQL updates are transactional and several times slower, and the
+    merge of each file's graphs, a set union, adds up to the merge of all)."""
+    if not staged:
+        return reading.load_into_store(store, path, graph)
+    scratch = pyoxigraph.Store()
+    notes = reading.load_into_store(scratch, path, graph)
+    layout.settle(scratch)
+    store.bulk_extend(scratch)
+    return notes
+
+
+def _fill(store: pyoxigraph.Store, data, ontology, notes: list[str], staged: bool = False) -> list[str]:
     """Load the ontology and the data into ``store``; return what was loaded; add the
-    loaders' notes to ``notes``."""
+    loaders' notes to ``notes``. ``staged``: each file settled in memory first (for a
+    store on disk; memory bounded by the largest file)."""
     loaded = []
     if ontology is None:
         ontology_files, ontology_name = resources.ontology_files(), "shipped ontology"
@@ -533,10 +547,11 @@ def _fill(store: pyoxigraph.Store, data, ontology, notes: list[str]) -> list[str
     with progress.phase("loading", total=len(files), unit="files") as step:
         for path, graph in files:
             step.note(path.name)
-            notes += reading.load_into_store(store, path, graph)
+            notes += _load_file(store, path, graph, staged)
             step.advance()
-    with progress.phase("merging the graphs"):
-        layout.settle(store)
+    if not staged:
+        with progress.phase("merging the graphs"):
+            layout.settle(store)
     if ontology_name:
         loaded.append(ontology_name)
     else:

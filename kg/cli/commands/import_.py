@@ -4,7 +4,8 @@ Columns: subject, property, value, unit, source, source_label, source_url, state
 claim_kind, confidence, locator, claim, note (see tests/import/template.csv). Rows are
 grouped into claims by the claim column, else by source, stated_on and locator. Every
 bad row is reported as FILE:LINE: column COLUMN: reason, and then nothing is written
-(exit 2). The result is validated with the shipped graph before it is written: when it
+(exit 2); so is a cell a spreadsheet would run as a formula (=, +, -, @, tab or CR
+first, numbers excepted), unless --keep-formulas is given. The result is validated with the shipped graph before it is written: when it
 does not conform, the violations are listed and nothing is written (exit 1). The graph it is checked against is the shipped one, or --data / --store.
 Default output: <CSV name>.trig beside the CSV file (never inside an installed package).
 """
@@ -22,6 +23,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, metavar="FILE.csv", help="CSV file, one row per fact")
     parser.add_argument("--output", "-o", type=Path, metavar="FILE.trig",
                         help="where to write the TriG (default: <CSV name>.trig beside the CSV)")
+    parser.add_argument("--keep-formulas", action="store_true",
+                        help="import cells that start with =, +, -, @, tab or CR as they are (by default "
+                             "each is reported: a spreadsheet would run it as a formula)")
     parser.add_argument("--dry-run", action="store_true",
                         help="check and validate only; print the TriG instead of writing it")
     add_graph_options(parser)
@@ -46,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         kg = importer.graph_without(output, args.data, args.ontology)
     try:
-        result = importer.convert(args.file, kg)
+        result = importer.convert(args.file, kg, keep_formulas=args.keep_formulas)
     except importer.ImportErrors as exc:
         for line in exc.lines():
             print(line, file=sys.stderr)

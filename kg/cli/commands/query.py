@@ -9,7 +9,9 @@ each row; --inferred answers over the OWL RL inferences too (reasoning first, un
 Only SELECT and ASK queries run. Updates are refused; so are SERVICE and FROM (they
 reach the network) unless --allow-network is given. A query stops after --timeout
 seconds (exit 2) and returns at most --limit rows (the output says when it was capped).
-Formats: table, and the SPARQL 1.1 result formats csv, tsv, json and xml.
+Formats: table, and the SPARQL 1.1 result formats csv, tsv, json and xml. In csv and
+tsv, a value a spreadsheet would run as a formula (=, +, -, @, tab, CR first; numbers
+excepted) gets a leading ' unless --raw-csv is given.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--describe", action="store_true", help="show the question's header and parameters")
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="bind a parameter")
     parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.add_argument("--raw-csv", action="store_true",
+                        help="csv and tsv: write values exactly, even those a spreadsheet would run as "
+                             "formulas (by default they get a leading ')")
     parser.add_argument("--as-of", metavar="DATE", help="only what sources had said by DATE (YYYY-MM-DD)")
     parser.add_argument("--with-sources", action="store_true", help="add each row's sources")
     parser.add_argument("--inferred", action="store_true", help="answer over the OWL RL inferences too")
@@ -86,14 +91,15 @@ def run(args: argparse.Namespace) -> int:
     query = questions.inline(args.expression) if args.expression is not None else questions.find(args.query)
     if args.describe:
         return _describe(query, args.format)
-    form = questions.check(query, args.allow_network)
+    budget = _Budget(args.timeout)
+    form = _limited(query, budget, lambda: questions.check(query, args.allow_network))
     if form not in ("SELECT", "ASK"):
         raise InputError(f"{query.where}: {form} refused: only SELECT and ASK queries are answered")
     given = questions.parse_assignments(args.param)
     from kg.cli import options
 
     as_of = options.parse_date("--as-of", args.as_of) if args.as_of else None
-    text, capped, has_rows, left_out = _answer(args, query, given, as_of)
+    text, capped, has_rows, left_out = _answer(args, query, given, as_of, budget)
     sys.stdout.write(text)
     if as_of is not None and args.format != "json":  # JSON says it with "undated_claims_left_out"
         from kg.store.timeline import left_out_note
@@ -108,12 +114,44 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _answer(args: argparse.Namespace, query, given: dict, as_of):
+class _Budget:
+    """The --timeout seconds shared by the checks of the query and its answer (loading
+    the graph, which is not the stranger's work, does not count)."""
+
+    def __init__(self, seconds: float):
+        self.seconds, self.spent = seconds, 0.0
+
+    def left(self) -> float:
+        return max(self.seconds - self.spent, 0.001)
+
+
+def _limited(query, budget: _Budget, work):
+    """``work()`` under the hard limits of :mod:`kg.checks.limits` (what is left of
+    --timeout, KG_MAX_MEMORY_MB); a limit hit is one line naming the query."""
+    import time
+
+    from kg.checks import limits
+    from kg.errors import InputError
+
+    started = time.monotonic()
+    try:
+        return limits.run_limited(work, budget.left())
+    except limits.Timeout:
+        raise InputError(f"{query.where}: query timed out after {budget.seconds:g} s") from None
+    except limits.OutOfMemory as exc:
+        raise InputError(f"{query.where}: query {exc}") from None
+    except limits.LimitExceeded as exc:
+        raise InputError(f"{query.where}: query stopped: {exc}") from None
+    finally:
+        budget.spent += time.monotonic() - started
+
+
+def _answer(args: argparse.Namespace, query, given: dict, as_of, budget: _Budget):
     """Load the graph, then run and render the query in a child process with hard limits
-    (:mod:`kg.checks.limits`: --timeout, KG_MAX_MEMORY_MB), under the guard (no network
-    unless allowed, no files beyond kg's own); at most --limit rows."""
+    (:func:`_limited`), under the guard (no network unless allowed, no files beyond
+    kg's own); at most --limit rows."""
     from kg.answers import answering
-    from kg.checks import limits, safety
+    from kg.checks import safety
     from kg.cli.options import load_graph
     from kg.errors import InputError, KgError
 
@@ -127,7 +165,7 @@ def _answer(args: argparse.Namespace, query, given: dict, as_of):
                 answer = answering.answer(query, given, kg=kg, as_of=as_of, with_sources=args.with_sources,
                                           inferred=args.inferred, limit=args.limit)
                 left_out = answer.meta.get("undated_claims_left_out")
-                return answer.render(args.format), "capped_at" in answer.meta, bool(answer.rows), left_out
+                return answer.render(args.format, args.raw_csv), "capped_at" in answer.meta, bool(answer.rows), left_out
         except KgError as exc:
             message = str(exc)
             if message[:1].isdigit():  # a syntax error at line:column of the query
@@ -137,9 +175,4 @@ def _answer(args: argparse.Namespace, query, given: dict, as_of):
             reason = safety.refusal(exc) or safety.first_line(exc)
             raise InputError(f"{query.where}: query failed: {reason}") from None
 
-    try:
-        return limits.run(work, seconds=args.timeout)
-    except limits.Timeout:
-        raise InputError(f"{query.where}: query timed out after {args.timeout:g} s") from None
-    except limits.OutOfMemory as exc:
-        raise InputError(f"{query.where}: query {exc}") from None
+    return _limited(query, budget, work)
