@@ -88,7 +88,7 @@ def load_graph(args: argparse.Namespace, read_only: bool = True):
         if getattr(args, "inferred", False):
             raise InputError("--endpoint and --inferred: the server keeps no inferences of kg's; "
                              "leave out --endpoint to reason locally")
-        return KnowledgeGraph.remote(endpoint(args, args.endpoint, getattr(args, "timeout", 60.0)))
+        return KnowledgeGraph.remote(endpoint(args, args.endpoint, getattr(args, "timeout", None) or 60.0))
     kg = KnowledgeGraph.load(data=args.data, ontology=args.ontology or None, store=args.store, read_only=read_only)
     for note in kg.notes:
         print(f"kg {args.command}: note: {one_line(note)}", file=sys.stderr)

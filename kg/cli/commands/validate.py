@@ -3,7 +3,8 @@
 The shipped graph by default; --data PATH (or FILE arguments) validates those files
 with the shipped ontology (or --ontology). --shapes FILE validates against a user's
 shapes instead (their SPARQL gets the same checks as a user's query, and the validation
-stops after --timeout seconds or KG_MAX_MEMORY_MB of memory). Exit 0 when it
+stops after --timeout seconds or KG_MAX_MEMORY_MB of memory). --endpoint URL reads
+the graph from a SPARQL server and validates it here. Exit 0 when it
 conforms, 1 when there is a violation (warnings and conflicts do not count), 2 on bad
 input.
 """
@@ -38,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
     if args.files:
         args.data = list(args.data or []) + list(args.files)
     kg = load_graph(args)
+    if kg.is_remote:  # the server's graph read once (two queries), then validated here
+        kg = kg.in_memory()
     from kg.cli.options import validator_note
 
     if args.shapes:
