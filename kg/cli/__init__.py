@@ -124,9 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``kg`` with ``argv`` (default: the process arguments); return the exit code."""
     import os
 
-    _handle_signals()
     name = "kg"
     try:
+        _handle_signals()
         args = build_parser().parse_args(argv)
         name = f"kg {args.command}"
         _quiet_libraries()  # after parsing: --help stays fast
