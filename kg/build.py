@@ -94,8 +94,10 @@ def build(kg, outdir: Path, draw: bool = True, reasoner: str | None = None,
     classes = _entities_per_class(kg)
     result = kg.reason(reasoner)
     counts["inferred"] = len(result.inferred)
+    snapshot = rdf.Snapshot(kg)  # the graphs read once for the four exports
     for name, options in OUTPUTS.items():
-        data = rdf.serialize(kg, options["fmt"], options.get("inferred", False), server=options.get("server", False))
+        data = rdf.serialize(kg, options["fmt"], options.get("inferred", False), server=options.get("server", False),
+                             snapshot=snapshot)
         written.append(atomic_write(outdir / name, data))
     report = pending.report()
     return BuildResult(

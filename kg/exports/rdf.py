@@ -23,6 +23,7 @@ the shipped questions run unchanged and give kg's answers.
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pyoxigraph
@@ -48,81 +49,135 @@ _WRITERS = {
 }
 
 
-def _graphs(kg, inferred: bool, ontology: bool) -> list[tuple[object, object]]:
-    """(store, stored graph name) of every graph to export, the default graph (which the
-    store keeps as ``kgg:default``, :mod:`kg.store.layout`) first, then by name."""
-    chosen = [(kg.store, ASSERTED_DEFAULT)]
-    chosen += [(kg.store, g) for g in kg.graph_names() if g != ONTOLOGY_GRAPH or ontology]
-    if inferred:
-        if not kg.has_inferences:
-            kg.reason()
-        chosen.append((kg.reasoned, INFERRED_GRAPH))
-        chosen.sort(key=lambda item: "" if item[1] == ASSERTED_DEFAULT else item[1].value)
-    return chosen
+class Snapshot:
+    """The store's graphs read once, for several exports in a row (``kg build`` writes
+    four): each graph's N-Triples lines, sorted, every line once, by graph IRI (``""``
+    for the default graph, which the store keeps as ``kgg:default``, :mod:`kg.store.layout`).
+
+    Blank nodes get their RDFC-1.0 names per export (:meth:`groups`), from the quads of
+    the graphs that export holds: a name depends on the whole dataset it is named in.
+    Valid while the graph does not change; ``kgg:inferred`` is read when first asked for.
+    """
+
+    def __init__(self, kg):
+        self._kg = kg
+        self._plain: dict[str, list[bytes]] = {}
+        """Each graph's lines without a blank node, sorted, each once."""
+        self._blank: dict[str, list[bytes]] = {}
+        """Each graph's lines with a blank node, as read."""
+        self._facts: list[bytes] | None = None
+        """The merge of every graph but the ontology and the inferences (:meth:`merged`)."""
+        chosen = [ASSERTED_DEFAULT, *kg.graph_names()]
+        with progress.phase("reading the graphs", total=len(chosen), unit="graphs") as step:
+            for graph in chosen:
+                self._read(kg.store, graph)
+                step.advance()
+
+    def _read(self, store, graph) -> None:
+        key = "" if graph == ASSERTED_DEFAULT else graph.value
+        lines = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph).splitlines()
+        if b"_:" in b"".join(lines):
+            self._blank[key] = [line for line in lines if b"_:" in line]
+            lines = [line for line in lines if b"_:" not in line]
+        self._plain[key] = sorted(set(lines))
+
+    def groups(self, inferred: bool = False, ontology: bool = False) -> dict[str, list[bytes]]:
+        """The chosen graphs' lines, blank nodes named by RDFC-1.0, each graph sorted and
+        every line once, in order of graph IRI (the default graph first)."""
+        if inferred and INFERRED_GRAPH.value not in self._plain:
+            if not self._kg.has_inferences:
+                self._kg.reason()
+            self._read(self._kg.reasoned, INFERRED_GRAPH)
+        keys = sorted(key for key in self._plain if (ontology or key != ONTOLOGY_GRAPH.value)
+                      and (inferred or key != INFERRED_GRAPH.value))
+        groups = {key: self._plain[key] for key in keys}
+        blank = {key: self._blank[key] for key in keys if key in self._blank}
+        if blank:
+            for key, lines in _with_canonical_blank_nodes(blank).items():
+                groups[key] = sorted(set(groups[key]).union(lines))
+        return groups
+
+    def merged(self, inferred: bool = False, ontology: bool = False, exclude: tuple[str, ...] = ()) -> list[bytes]:
+        """The lines of the chosen graphs (but those named in ``exclude``), blank nodes
+        named as in :meth:`groups`, sorted, every line once. The facts' merge is made
+        once and the ontology and inferences merged into it (when there are no blank nodes)."""
+        groups = self.groups(inferred, ontology)
+        chosen = [key for key in groups if key not in exclude]
+        if self._blank:
+            return _merge(groups[key] for key in chosen)
+        extra = (ONTOLOGY_GRAPH.value, INFERRED_GRAPH.value)
+        if self._facts is None:
+            self._facts = _merge(lines for key, lines in groups.items() if key not in extra)
+        return _merge_sorted(self._facts, *(groups[key] for key in extra if key in chosen))
 
 
-def canonical_groups(kg, inferred: bool = False, ontology: bool = False) -> dict[str, list[bytes]]:
+def canonical_groups(kg, inferred: bool = False, ontology: bool = False,
+                     snapshot: Snapshot | None = None) -> dict[str, list[bytes]]:
     """The chosen graphs' N-Triples lines (blank nodes named by RDFC-1.0), by graph IRI
-    (``""`` for the default graph), unsorted."""
-    chosen = _graphs(kg, inferred, ontology)
-    groups: dict[str, list[bytes]] = {}
-    with progress.phase("reading the graphs", total=len(chosen), unit="graphs") as step:
-        for store, graph in chosen:
-            key = "" if graph == ASSERTED_DEFAULT else graph.value
-            groups.setdefault(key, []).extend(
-                store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph).splitlines())
-            step.advance()
-    if any(b"_:" in line for lines in groups.values() for line in lines):
-        groups = _with_canonical_blank_nodes(groups)
-    return groups
+    (``""`` for the default graph), each sorted, every line once."""
+    return (snapshot or Snapshot(kg)).groups(inferred, ontology)
 
 
-def server_groups(kg, inferred: bool = False) -> dict[str, list[bytes]]:
+def server_groups(kg, inferred: bool = False, snapshot: Snapshot | None = None) -> dict[str, list[bytes]]:
     """The graphs of the server layout (see the module's docstring), by graph IRI
     (``""`` for the default graph: the merge, of everything but ``kgg:inferred``), each
     sorted, every triple once."""
-    groups = canonical_groups(kg, inferred, ontology=True)
+    snapshot = snapshot or Snapshot(kg)
+    groups = snapshot.groups(inferred, ontology=True)
+    merged = snapshot.merged(inferred, ontology=True, exclude=(INFERRED_GRAPH.value,))
     provenance = groups.pop("", [])
-    asserted = [lines for key, lines in groups.items() if key != INFERRED_GRAPH.value]
-    merged = sorted({line for lines in [provenance, *asserted] for line in lines})
-    named = {key: sorted(set(lines)) for key, lines in groups.items()}
-    named[ASSERTED_DEFAULT.value] = sorted(set(provenance))
-    return {"": merged, **dict(sorted(named.items()))}
+    return {"": merged, **dict(sorted({**groups, ASSERTED_DEFAULT.value: provenance}.items()))}
 
 
-def canonical_lines(kg, inferred: bool = False, ontology: bool = False, *, merge: bool = False,
-                    server: bool = False) -> list[bytes]:
-    """The chosen graphs as canonical N-Quads lines, grouped by graph (the default graph
-    first, then by name) and sorted within each; with ``merge``, N-Triples lines: graph
-    names dropped, each triple once, sorted; with ``server``, the server layout."""
-    groups = server_groups(kg, inferred) if server else canonical_groups(kg, inferred, ontology)
+def _merge(groups) -> list[bytes]:
+    """The lines of ``groups``, sorted, every line once."""
+    return sorted({line for lines in groups for line in lines})
+
+
+def _merge_sorted(*runs: list[bytes]) -> list[bytes]:
+    """The lines of sorted ``runs``, sorted, every line once (Python's sort merges runs
+    in linear time)."""
+    if len(runs) == 1:
+        return runs[0]
+    return [line for line, _ in itertools.groupby(sorted(itertools.chain(*runs)))]
+
+
+def canonical_text(kg, inferred: bool = False, ontology: bool = False, *, merge: bool = False,
+                   server: bool = False, snapshot: Snapshot | None = None) -> bytes:
+    """The chosen graphs as canonical N-Quads, grouped by graph (the default graph first,
+    then by name) and sorted within each; with ``merge``, N-Triples: graph names dropped,
+    each triple once, sorted; with ``server``, the server layout."""
+    snapshot = snapshot or Snapshot(kg)
     with progress.phase("sorting"):
         if merge:
-            return sorted({line for lines in groups.values() for line in lines})
-        out = []
-        for key in sorted(groups):
-            tail = f" <{key}> .".encode() if key else b" ."
-            out += [line[:-2] + tail for line in sorted(set(groups[key]))]
-        return out
+            return _text(snapshot.merged(inferred, ontology))
+        if server:
+            groups = server_groups(kg, inferred, snapshot)
+        else:
+            groups = snapshot.groups(inferred, ontology)
+        return b"".join(_text(lines, f" <{key}> .".encode() if key else None) for key, lines in groups.items())
+
+
+def _text(lines: list[bytes], tail: bytes | None = None) -> bytes:
+    """N-Triples lines as text, each ending `` .`` replaced by ``tail`` (a graph name)."""
+    if not lines:
+        return b""
+    if tail is not None:
+        return b"".join(line[:-2] + tail + b"\n" for line in lines)
+    return b"\n".join(lines) + b"\n"
 
 
 def _with_canonical_blank_nodes(groups: dict[str, list[bytes]]) -> dict[str, list[bytes]]:
-    """The groups with blank nodes renamed by RDFC-1.0 (``_:c14n0`` ...).
+    """The lines of ``groups`` (each mentioning a blank node) with their blank nodes named
+    by RDFC-1.0 (``_:c14n0`` ...), by graph.
 
     Only the quads that mention a blank node go through the algorithm: RDFC-1.0 names
     each blank node from the quads that mention it, so the others cannot change a name
     (and the ontology's few lists no longer cost a pass over a million quads)."""
     with progress.phase("naming blank nodes (RDFC-1.0)"):
         renamed: dict[str, list[bytes]] = {key: [] for key in groups}
-        with_blank = []
-        for key, lines in groups.items():
-            tail = f" <{key}> .\n".encode() if key else b" .\n"
-            for line in lines:
-                if b"_:" in line:
-                    with_blank.append(line[:-2] + tail)
-                else:
-                    renamed[key].append(line)
-        dataset = pyoxigraph.Dataset(pyoxigraph.parse(b"".join(with_blank), format=pyoxigraph.RdfFormat.N_QUADS))
+        quads = b"".join(_text(lines, f" <{key}> .".encode() if key else None) for key, lines in groups.items())
+        dataset = pyoxigraph.Dataset(pyoxigraph.parse(quads, format=pyoxigraph.RdfFormat.N_QUADS))
         dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
         for quad in dataset:
             key = "" if quad.graph_name == DEFAULT_GRAPH else quad.graph_name.value
@@ -130,9 +185,11 @@ def _with_canonical_blank_nodes(groups: dict[str, list[bytes]]) -> dict[str, lis
     return renamed
 
 
-def serialize(kg, fmt: str, inferred: bool = False, ontology: bool = False, server: bool = False) -> bytes:
+def serialize(kg, fmt: str, inferred: bool = False, ontology: bool = False, server: bool = False,
+              snapshot: Snapshot | None = None) -> bytes:
     """The graph in ``fmt``; the same graph always gives the same bytes. ``server``: the
-    server layout (a dataset format only; the ontology always in it)."""
+    server layout (a dataset format only; the ontology always in it). ``snapshot``: the
+    graphs as already read (:class:`Snapshot`), for several exports in a row."""
     if fmt in NETWORK_FORMATS:
         from kg.errors import InputError
         from kg.exports import network
@@ -147,8 +204,7 @@ def serialize(kg, fmt: str, inferred: bool = False, ontology: bool = False, serv
         from kg.errors import InputError
 
         raise InputError(f"--for-server: {fmt} holds one graph; use trig, nquads or jsonld")
-    lines = canonical_lines(kg, inferred, ontology, merge=merge, server=server)
-    text = b"".join(line + b"\n" for line in lines)
+    text = canonical_text(kg, inferred, ontology, merge=merge, server=server, snapshot=snapshot)
     if fmt in ("nt", "nquads"):
         return text
     with progress.phase(f"writing {fmt}"):
@@ -166,9 +222,11 @@ def _prefixes() -> dict[str, str]:
 def _sorted_prologue(data: bytes) -> bytes:
     """Turtle or TriG with its ``@prefix`` lines in alphabetical order, whatever order
     the writer chose."""
-    lines = data.split(b"\n")
-    count = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")), len(lines))
-    return b"\n".join(sorted(lines[:count]) + lines[count:])
+    end = 0
+    while data.startswith(b"@prefix ", end):
+        end = data.find(b"\n", end) + 1 or len(data)
+    head, newline = (data[:end - 1], b"\n") if data[:end].endswith(b"\n") else (data[:end], b"")
+    return b"\n".join(sorted(head.split(b"\n"))) + newline + data[end:] if end else data
 
 
 # -- JSON-LD with a context ----------------------------------------------------------------
