@@ -24,6 +24,7 @@ from kg.checks import REASONERS as ENGINES
 from kg.terms import OWL, RDF, RDFS, BlankNode, Literal, Triple, comparable, is_entity
 ERROR_NS = "http://www.daml.org/2002/03/agents/agent-ont#"
 NOISE_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
+_TYPE, _SAME_AS = RDF.type, OWL.sameAs
 
 KINDS = (
     "types from the class hierarchy, domains and ranges",
@@ -58,9 +59,9 @@ def is_noise(triple: Triple) -> bool:
     s, p, o = triple.subject, triple.predicate, triple.object
     if not is_entity(s) or isinstance(o, Literal):
         return True
-    if p == OWL.sameAs and s == o:
+    if p == _SAME_AS and s == o:
         return True
-    return p == RDF.type and (o in NOISE_TYPES or isinstance(o, BlankNode))
+    return p == _TYPE and (o in NOISE_TYPES or isinstance(o, BlankNode))
 
 
 def infer(kg, engine: str | None = None) -> tuple[list[Triple], list[str]]:
@@ -78,7 +79,8 @@ def infer(kg, engine: str | None = None) -> tuple[list[Triple], list[str]]:
 
         raise InputError(f"--reasoner {engine}: unknown (known: {', '.join(ENGINES)})")
     kept = {t for t in triples if not is_noise(t)}
-    kept = {t for t in kept if not kg.has(t.subject, t.predicate, t.object)}
+    if engine == "owlrl":  # the rules give only what the store does not hold already
+        kept = {t for t in kept if not kg.has(t.subject, t.predicate, t.object)}
     return sorted(kept, key=lambda t: (t.subject.value, t.predicate.value, str(t.object))), errors
 
 
@@ -130,17 +132,22 @@ _NOTHING_QUERY = "SELECT DISTINCT ?thing WHERE { ?thing a owl:Nothing }"
 
 _FUNCTIONAL_QUERY = """
 SELECT ?subject ?property ?value WHERE {
-  GRAPH kgg:ontology { ?property a owl:FunctionalProperty }
+  { SELECT ?subject ?property WHERE {
+      GRAPH kgg:ontology { ?property a owl:FunctionalProperty }
+      ?subject ?property ?value .
+    } GROUP BY ?subject ?property HAVING (COUNT(DISTINCT ?value) > 1) }
   ?subject ?property ?value .
 }"""
+"""The values of a functional property where a subject has two different terms (which
+may still be one value: 300000 and 300000.0)."""
 
 
 
 def report(kg, inferred: list[Triple], engine_errors: list[str], engine: str) -> ReasoningResult:
     """Group ``inferred`` by kind and check ``kg`` (its inferences kept) for inconsistency."""
-    schema = defaultdict(set)
+    schema = defaultdict(lambda: defaultdict(set))
     for row in kg.query(_SCHEMA_QUERY):
-        schema[row.kind.value].add((row.p, row.q))
+        schema[row.kind.value][row.p].add(row.q)
     by_kind: dict[str, list[Triple]] = {kind: [] for kind in KINDS}
     for triple in inferred:
         by_kind[_kind(kg, triple, schema)].append(triple)
@@ -154,17 +161,13 @@ def report(kg, inferred: list[Triple], engine_errors: list[str], engine: str) ->
 
 def _kind(kg, triple: Triple, schema) -> str:
     s, p, o = triple.subject, triple.predicate, triple.object
-    if p == RDF.type:
+    if p == _TYPE:
         return KINDS[0]
-    inverses = {q for prop, q in schema["inverse"] if prop == p}
-    if any(kg.has(o, q, s) for q in inverses):
+    if any(kg.has(o, q, s) for q in schema["inverse"].get(p, ())):
         return KINDS[1]
-    if any(prop == p for prop, _ in schema["transitive"]):
-        return KINDS[2]
-    if any(prop == p for prop, _ in schema["symmetric"]):
-        return KINDS[3]
-    if any(prop == p for prop, _ in schema["super"]):
-        return KINDS[4]
+    for kind, name in ((KINDS[2], "transitive"), (KINDS[3], "symmetric"), (KINDS[4], "super")):
+        if p in schema[name]:
+            return kind
     return KINDS[5]
 
 

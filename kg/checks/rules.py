@@ -27,6 +27,7 @@ from collections import defaultdict
 import pyoxigraph
 
 from kg.errors import InputError
+from kg.namespaces import ID_IRI
 from kg.terms import RDF, BlankNode, NamedNode, Triple
 
 _SCHEMA_QUERY = """
@@ -118,7 +119,8 @@ def _facts(kg) -> tuple[set, set]:
 
 
 def infer(kg) -> list[Triple]:
-    """The triples the rules add to ``kg``'s facts (not yet filtered of noise)."""
+    """The triples the rules add to ``kg``'s facts about its entities (``id:`` subjects,
+    :func:`kg.terms.is_entity`), not yet filtered of other noise."""
     check_ontology(kg)
     schema = Schema(kg)
     facts, types = _facts(kg)
@@ -133,10 +135,11 @@ def infer(kg) -> list[Triple]:
     for thing, cls in list(types):
         for above in schema.superclasses.get(cls, ()):
             types.add((thing, above))
-    term = _term
-    new = [Triple(term(s), term(p), term(o)) for s, p, o in facts - asserted_facts if o != LITERAL]
-    new += [Triple(term(thing), RDF.type, term(cls)) for thing, cls in types - asserted_types
-            if thing != LITERAL]
+    term, rdf_type, entity = _term, RDF.type, f"<{ID_IRI}"
+    new = [Triple(term(s), term(p), term(o)) for s, p, o in facts - asserted_facts
+           if o != LITERAL and s.startswith(entity)]
+    new += [Triple(term(thing), rdf_type, term(cls)) for thing, cls in types - asserted_types
+            if thing.startswith(entity)]
     return new
 
 

@@ -35,8 +35,8 @@ class Result:
 
     def __iter__(self) -> Iterator:
         if self.type == "SELECT":
-            make, count = self._row._make, len(self.vars)
-            for solution in self._raw:
-                yield make(solution[i] for i in range(count))
+            make = self._row._make
+            for solution in self._raw:  # a solution iterates over its values, None where unbound
+                yield make(solution)
         elif self.type == "CONSTRUCT":
             yield from self._raw
