@@ -36,7 +36,7 @@ from kg.answers import answering, questions
 from kg.store import KnowledgeGraph
 from kg.store.knowledge_graph import with_values
 from kg.store.remote import MERGED_GRAPH, Endpoint
-from kg.terms import BlankNode, Literal, NamedNode
+from kg.terms import BlankNode, NamedNode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 import sparql_servers  # noqa: E402
@@ -170,12 +170,15 @@ def embedded(shipped_kg):
 
 
 @pytest.fixture(scope="module")
-def server_export(tmp_path_factory) -> Path:
-    """``kg export --for-server``, as a user makes it."""
-    path = tmp_path_factory.mktemp("export") / "techauto-kg-server.trig"
-    done = run_kg("export", "--format", "trig", "--for-server", "-o", path)
-    assert done.returncode == 0, done.stderr
-    return path
+def server_export(tmp_path_factory) -> dict[str, Path]:
+    """``kg export --for-server`` as a user makes it, in TriG and in N-Quads (what
+    ``kg build`` writes): the Oxigraph server loads the one, Virtuoso the other."""
+    folder = tmp_path_factory.mktemp("export")
+    paths = {"trig": folder / "techauto-kg-server.trig", "nquads": folder / "techauto-kg-server.nq"}
+    for fmt, path in paths.items():
+        done = run_kg("export", "--format", fmt, "--for-server", "-o", path)
+        assert done.returncode == 0, done.stderr
+    return paths
 
 
 def _hand_loaded_answers(endpoint: Endpoint, embedded: dict, dataset: list) -> dict:
@@ -207,10 +210,10 @@ def server(request, tmp_path_factory, server_export, embedded):
     """A server loaded by hand from the export (answers recorded), then pushed by kg push."""
     folder = tmp_path_factory.mktemp(request.param)
     if request.param == "oxigraph":
-        sparql_servers.load_oxigraph(folder, server_export)
+        sparql_servers.load_oxigraph(folder, server_export["trig"])
         context, dataset = sparql_servers.oxigraph(folder), []
     else:
-        context, dataset = sparql_servers.virtuoso(folder, load=server_export), [
+        context, dataset = sparql_servers.virtuoso(folder, load=server_export["nquads"]), [
             ("default-graph-uri", MERGED_GRAPH.value)]
     with context as running:
         plain = Endpoint(running.query)

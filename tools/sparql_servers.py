@@ -9,7 +9,7 @@ by its id) when the ``with`` block ends::
         print(server.query, server.update, server.graph_store)
 
 By hand: ``python3 tools/sparql_servers.py oxigraph|virtuoso DIR`` starts one, prints its
-URLs and runs until Ctrl-C. ``--load FILE`` first loads a TriG file as a user would
+URLs and runs until Ctrl-C. ``--load FILE`` first loads a TriG or N-Quads file as a user would
 (``oxigraph load``; Virtuoso's bulk loader ``ld_dir`` with the file's default graph into
 ``kgg:merged``).
 
@@ -158,7 +158,7 @@ def virtuoso_binary() -> str:
 
 @contextlib.contextmanager
 def virtuoso(folder: Path, load: Path | None = None) -> Iterator[Server]:
-    """Virtuoso Open Source on a new database in ``folder``; with ``load``, that TriG file
+    """Virtuoso Open Source on a new database in ``folder``; with ``load``, that TriG or N-Quads file
     loaded first by Virtuoso's bulk loader (its default graph into ``kgg:merged``)."""
     folder = folder.resolve()
     folder.mkdir(parents=True, exist_ok=True)
@@ -201,7 +201,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("server", choices=("oxigraph", "virtuoso"))
     parser.add_argument("folder", type=Path)
-    parser.add_argument("--load", type=Path, metavar="FILE", help="load this TriG file first")
+    parser.add_argument("--load", type=Path, metavar="FILE", help="load this TriG or N-Quads file first")
     args = parser.parse_args()
     if args.server == "oxigraph":
         if args.load:

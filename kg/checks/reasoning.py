@@ -130,16 +130,7 @@ SELECT DISTINCT ?thing ?first ?second WHERE {
 
 _NOTHING_QUERY = "SELECT DISTINCT ?thing WHERE { ?thing a owl:Nothing }"
 
-_FUNCTIONAL_QUERY = """
-SELECT ?subject ?property ?value WHERE {
-  { SELECT ?subject ?property WHERE {
-      GRAPH kgg:ontology { ?property a owl:FunctionalProperty }
-      ?subject ?property ?value .
-    } GROUP BY ?subject ?property HAVING (COUNT(DISTINCT ?value) > 1) }
-  ?subject ?property ?value .
-}"""
-"""The values of a functional property where a subject has two different terms (which
-may still be one value: 300000 and 300000.0)."""
+_FUNCTIONAL_QUERY = "SELECT ?property WHERE { GRAPH kgg:ontology { ?property a owl:FunctionalProperty } }"
 
 
 
@@ -176,9 +167,16 @@ def _functional_clashes(kg) -> list[str]:
     so 300000 and 300000.0 are one), whether one claim or several state them: OWL DL
     reasoners find such a graph inconsistent. Sources that disagree on a figure give one
     figure each (see ``kg/facts/README.md``), and ``kg validate`` reports them as conflicts."""
-    values = defaultdict(dict)
-    for row in kg.query(_FUNCTIONAL_QUERY, inferred=True):
-        values[(row.subject, row.property)].setdefault(comparable(row.value), row.value)
+    values = {}
+    for prop in sorted({row.property for row in kg.query(_FUNCTIONAL_QUERY)}, key=lambda p: p.value):
+        terms = defaultdict(set)
+        for triple in kg.triples(None, prop, None, inferred=True):
+            terms[triple.subject].add(triple.object)
+        for subject, objects in terms.items():
+            if len(objects) > 1:  # two terms may still be one value: 300000 and 300000.0
+                found = values.setdefault((subject, prop), {})
+                for term in sorted(objects, key=str):
+                    found.setdefault(comparable(term), term)
     messages = []
     for (subject, prop), found in sorted(values.items(), key=lambda item: (str(item[0][0]), item[0][1].value)):
         if len(found) > 1:

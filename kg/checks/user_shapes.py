@@ -18,7 +18,7 @@ Refused, each with one line naming the file and the shape:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import XSD, Graph, Literal, URIRef

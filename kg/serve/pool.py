@@ -306,8 +306,8 @@ class Pool:
                 chunk = os.read(worker.from_child, 1 << 20)
             except BlockingIOError:
                 return
-            except OSError as exc:
-                chunk, error = b"", exc
+            except OSError:  # the pipe broke: the worker is gone, as at end of file
+                chunk = b""
             if not chunk:
                 if not done.done():
                     done.set_exception(self._death(worker))

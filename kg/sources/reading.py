@@ -19,6 +19,7 @@ line.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import logging
@@ -55,12 +56,37 @@ _OXIGRAPH_FORMATS = {
     "json-ld": "JSON_LD", "xml": "RDF_XML",
 }
 _OXIGRAPH_ERROR = re.compile(r"line (\d+)")
-_COLLAPSED = re.compile(
-    rb"(?:\^\^<?|datatype=[\"']|\"@type\"\s*:\s*\")(?:xsd:|http://www\.w3\.org/2001/XMLSchema#)"
-    rb"(int|long|short|byte|nonNegativeInteger|positiveInteger|nonPositiveInteger|negativeInteger"
-    rb"|unsignedLong|unsignedInt|unsignedShort|unsignedByte|dateTimeStamp)\b")
-"""A literal typed with a datatype the store keeps as its primitive type (Turtle, N-Triples,
-RDF/XML, JSON-LD spellings)."""
+_COLLAPSIBLE = ("int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+                "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte", "dateTimeStamp")
+"""The XSD datatypes the store keeps as their primitive type (:data:`kg.terms.COLLAPSED_DATATYPES`)."""
+
+
+_LEAD_IN = re.compile(rb"(?:\^\^<?|datatype=[\"']|\"@type\"\s*:\s*\")\Z")
+"""What comes before a datatype's IRI in Turtle, N-Triples, RDF/XML and JSON-LD."""
+
+
+@functools.lru_cache(maxsize=128)
+def _collapsed_pattern(spelling: bytes, names: tuple[str, ...]) -> re.Pattern:
+    """``spelling`` (``xsd:`` or the XSD namespace) followed by one of ``names``; a
+    pattern that starts with text, which the regular expression engine finds fast."""
+    return re.compile(re.escape(spelling) + rb"(" + "|".join(names).encode() + rb")\b")
+
+
+def collapsed_datatypes(data: bytes) -> list[str]:
+    """The collapsible datatypes (:data:`_COLLAPSIBLE`) that type some literal of ``data``,
+    sorted: each name looked for until its first use as a datatype (a million uses of
+    ``xsd:positiveInteger`` cost one match, not a million)."""
+    found = set()
+    for spelling in (b"xsd:", b"http://www.w3.org/2001/XMLSchema#"):
+        position = 0
+        while left := tuple(name for name in _COLLAPSIBLE if name not in found):
+            match = _collapsed_pattern(spelling, left).search(data, position)
+            if match is None:
+                break
+            if _LEAD_IN.search(data, max(0, match.start() - 40), match.start()):
+                found.add(match.group(1).decode())
+            position = match.end()
+    return sorted(found)
 
 _LINE_PATTERNS = (
     re.compile(r"at line (\d+)"),
@@ -443,11 +469,13 @@ def _checked(path: Path) -> tuple[str, bytes, bool]:
     return fmt, data, literals
 
 
-def load_into_store(store, path: Path, graph=None) -> list[str]:
+def load_into_store(store, path: Path, graph=None, default_graph=None) -> list[str]:
     """Parse ``path`` with Oxigraph into ``store`` (a ``pyoxigraph.Store``), after the checks.
 
     Quad formats keep their own graphs; a triple format goes into ``graph`` (a
-    ``NamedNode``), or the default graph when it is ``None``. Returns notes for the
+    ``NamedNode``). What would go into the default graph (a quad format's default graph,
+    a triple format's triples when ``graph`` is None) goes into ``default_graph`` when
+    it is given (a ``NamedNode``), else into the default graph. Returns notes for the
     user: the datatypes of the file that the store keeps as their primitive type
     (:data:`kg.terms.COLLAPSED_DATATYPES`).
     """
@@ -459,7 +487,8 @@ def load_into_store(store, path: Path, graph=None) -> list[str]:
     fmt, data, literals = _checked(path)
     if literals:  # a number written so that only its parsed value shows it
         strict_quads(path, fmt, data)
-    options = {"to_graph": graph} if graph is not None and fmt not in QUAD_FORMATS else {}
+    target = graph if graph is not None and fmt not in QUAD_FORMATS else default_graph
+    options = {"to_graph": target} if target is not None else {}
     try:
         with safety.guard():
             store.bulk_load(data, format=getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMATS[fmt]),
@@ -469,7 +498,7 @@ def load_into_store(store, path: Path, graph=None) -> list[str]:
     except OSError as exc:
         refused = safety.refusal(exc)
         raise InputError(f"{path}: {refused or safety.first_line(exc)}") from None
-    collapsed = sorted({m.group(1).decode() for m in _COLLAPSED.finditer(data)})
+    collapsed = collapsed_datatypes(data)
     if collapsed:
         names = ", ".join(f"xsd:{name} as xsd:{'dateTime' if name == 'dateTimeStamp' else 'integer'}"
                           for name in collapsed)

@@ -36,7 +36,7 @@ from kg.sparql_text import pattern_start
 from kg.store import layout, persistent, timeline
 from kg.store.results import Result
 from kg.terms import (ASSERTED_DEFAULT, CLAIM, DEFAULT_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SKOS,
-                      TA, BlankNode, Literal, NamedNode, Quad)
+                      TA, BlankNode, Literal, NamedNode, Quad, Triple)
 
 _SYNTAX_POSITION = re.compile(r"^error at (\d+):(\d+): ")
 
@@ -248,6 +248,15 @@ class KnowledgeGraph:
             yield layout.as_loaded(quad)
         if inferred and graph is None and self.reasoned is not None:
             yield from self.reasoned.quads_for_pattern(subject, predicate, obj, INFERRED_GRAPH)
+
+    def triples(self, subject=None, predicate=None, obj=None, *, inferred: bool = False) -> Iterator[Triple]:
+        """The triples matching a pattern, each once whichever graphs state it (facts,
+        provenance and ontology: the merge); with ``inferred``, then the inferences."""
+        for quad in self.store.quads_for_pattern(subject, predicate, obj, DEFAULT_GRAPH):
+            yield quad.triple
+        if inferred and self.reasoned is not None:
+            for quad in self.reasoned.quads_for_pattern(subject, predicate, obj, INFERRED_GRAPH):
+                yield quad.triple
 
     def has(self, subject, predicate, obj) -> bool:
         """True when some asserted graph (or the ontology) states the triple."""
@@ -522,10 +531,10 @@ def _load_file(store: pyoxigraph.Store, path: Path, graph, staged: bool) -> list
     in bulk (on disk, SPARQL updates are transactional and several times slower, and the
     merge of each file's graphs, a set union, adds up to the merge of all)."""
     if not staged:
-        return reading.load_into_store(store, path, graph)
+        return reading.load_into_store(store, path, graph, default_graph=ASSERTED_DEFAULT)
     scratch = pyoxigraph.Store()
-    notes = reading.load_into_store(scratch, path, graph)
-    layout.settle(scratch)
+    notes = reading.load_into_store(scratch, path, graph, default_graph=ASSERTED_DEFAULT)
+    layout.merge(scratch)
     store.bulk_extend(scratch)
     return notes
 
@@ -549,9 +558,9 @@ def _fill(store: pyoxigraph.Store, data, ontology, notes: list[str], staged: boo
             step.note(path.name)
             notes += _load_file(store, path, graph, staged)
             step.advance()
-    if not staged:
+    if not staged:  # the files' default graphs went into kgg:default
         with progress.phase("merging the graphs"):
-            layout.settle(store)
+            layout.merge(store)
     if ontology_name:
         loaded.append(ontology_name)
     else:

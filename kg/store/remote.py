@@ -37,7 +37,7 @@ import pyoxigraph
 from kg import namespaces
 from kg.errors import InputError, KgError
 from kg.sparql_text import keywords
-from kg.terms import DEFAULT_GRAPH, BlankNode, Literal, NamedNode, Quad
+from kg.terms import DEFAULT_GRAPH, BlankNode, NamedNode, Quad
 
 MERGED_GRAPH = NamedNode(namespaces.GRAPH_IRI + "merged")
 """Where ``kg push`` puts the merge of every graph: the default graph of kg's queries."""
