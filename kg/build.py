@@ -81,6 +81,16 @@ def build(kg, outdir: Path, draw: bool = True, reasoner: str | None = None,
 
     outdir = ensure_dir(outdir)
     pending = validation.start(kg, validator=validator)
+    try:
+        return _build(kg, outdir, pending, draw, reasoner)
+    except BaseException:
+        pending.cancel()
+        raise
+
+
+def _build(kg, outdir: Path, pending, draw: bool, reasoner: str | None) -> BuildResult:
+    from kg.checks import validation
+
     with progress.phase("finding conflicts and -violation checks"):
         conflicts = validation.conflicts(kg)
         violations = violation_checks(kg)

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import pyoxigraph
+
 from kg.checks import DEFAULT_REASONER as DEFAULT_ENGINE
 from kg.checks import REASONERS as ENGINES
 from kg.terms import OWL, RDF, RDFS, BlankNode, Literal, Triple, comparable, is_entity
@@ -167,16 +169,20 @@ def _functional_clashes(kg) -> list[str]:
     so 300000 and 300000.0 are one), whether one claim or several state them: OWL DL
     reasoners find such a graph inconsistent. Sources that disagree on a figure give one
     figure each (see ``kg/facts/README.md``), and ``kg validate`` reports them as conflicts."""
+    properties = " ".join(str(row.property) for row in kg.query(_FUNCTIONAL_QUERY))
+    if not properties:
+        return []
+    text = kg.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {properties} }} ?s ?p ?o }}",
+                    inferred=True).ntriples()
+    objects = defaultdict(set)  # (subject, property) as N-Triples -> objects as N-Triples
+    for line in text.splitlines():
+        subject, prop, rest = line.split(b" ", 2)
+        objects[(subject, prop)].add(rest)
+    two = b"".join(s + b" " + p + b" " + o + b"\n" for (s, p), found in objects.items() if len(found) > 1 for o in found)
     values = {}
-    for prop in sorted({row.property for row in kg.query(_FUNCTIONAL_QUERY)}, key=lambda p: p.value):
-        terms = defaultdict(set)
-        for triple in kg.triples(None, prop, None, inferred=True):
-            terms[triple.subject].add(triple.object)
-        for subject, objects in terms.items():
-            if len(objects) > 1:  # two terms may still be one value: 300000 and 300000.0
-                found = values.setdefault((subject, prop), {})
-                for term in sorted(objects, key=str):
-                    found.setdefault(comparable(term), term)
+    for triple in sorted(pyoxigraph.parse(two, format=pyoxigraph.RdfFormat.N_TRIPLES), key=str):
+        found = values.setdefault((triple.subject, triple.predicate), {})  # 300000 and 300000.0 are one value
+        found.setdefault(comparable(triple.object), triple.object)
     messages = []
     for (subject, prop), found in sorted(values.items(), key=lambda item: (str(item[0][0]), item[0][1].value)):
         if len(found) > 1:

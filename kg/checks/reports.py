@@ -22,6 +22,10 @@ SEVERITIES = ("Violation", "Warning", "Info")
 _REPEATS = ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?"))
 STATED_IN_QUERY = """
 SELECT DISTINCT ?subject ?claim WHERE { GRAPH ?claim { ?subject ?p ?o } FILTER(STRSTARTS(STR(?claim), STR(claim:))) }"""
+STATED_IN_TRIPLES = """
+CONSTRUCT { ?subject ta:isStatedIn ?claim } WHERE {
+  GRAPH ?claim { ?subject ?p ?o } FILTER(STRSTARTS(STR(?claim), STR(claim:))) }"""
+"""The ``ta:isStatedIn`` triples of :data:`STATED_IN_QUERY`, as a graph."""
 
 
 

@@ -21,13 +21,13 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from importlib.util import find_spec
 from pathlib import Path
 
 import pyoxigraph
 
 from kg.errors import KgError
-from kg.terms import TA
 
 JAVA_OPTIONS = ("-Xss8m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
 """One GC thread and the quick compiler: cheaper than the defaults in a run of a minute
@@ -73,20 +73,22 @@ def unavailable() -> str | None:
 def write_data(kg, path: Path) -> None:
     """The data graph pySHACL would see, as N-Triples: asserted triples and the ontology,
     ``ta:isStatedIn`` of each subject of each claim; never ``owl:imports``."""
-    from kg.checks.reports import STATED_IN_QUERY
+    from kg.checks.reports import STATED_IN_TRIPLES
 
     with open(path, "wb") as out:  # the store's default graph: the merge of every asserted graph and the ontology
         data = kg.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
         if _IMPORTS in data:
             data = b"".join(line for line in data.splitlines(keepends=True) if _IMPORTS not in line)
         out.write(data)
-        stated_in = f" <{TA.isStatedIn.value}> ".encode()
-        for row in kg.query(STATED_IN_QUERY):
-            out.write(str(row.subject).encode() + stated_in + str(row.claim).encode() + b" .\n")
+        out.write(kg.query(STATED_IN_TRIPLES).ntriples())
 
 
 class Run:
-    """TopBraid validating one data file in a child process; :meth:`report` waits for it."""
+    """TopBraid validating one data file in a child process; :meth:`report` waits for it.
+
+    The data file is written by a thread (Oxigraph writes it without holding Python's
+    lock), which then starts the child: the caller goes on at once. The caller may add
+    inferences meanwhile (another graph than the one written), not change the facts."""
 
     def __init__(self, kg, shapes: list[Path]):
         reason = unavailable()
@@ -94,9 +96,22 @@ class Run:
             raise KgError(reason)
         self._kg, self._shape_files = kg, list(shapes)
         self._folder = tempfile.TemporaryDirectory(prefix="kg-topbraid-")
+        self._process = None
+        self._failure: BaseException | None = None
+        self._starting = threading.Thread(target=self._start, name="kg-topbraid-start", daemon=True)
+        self._starting.start()
+
+    def _start(self) -> None:
+        try:
+            self._launch()
+        except BaseException as exc:  # raised again by report()
+            self._failure = exc
+
+    def _launch(self) -> None:
         folder = Path(self._folder.name)
         self._data, self._shapes = folder / "data.nt", folder / "shapes.ttl"
-        write_data(kg, self._data)
+        write_data(self._kg, self._data)
+        shapes = self._shape_files
         with open(self._shapes, "wb") as out:
             for path in shapes:
                 out.write(path.read_bytes() + b"\n")
@@ -115,6 +130,10 @@ class Run:
         from kg.checks.reports import parse_results
         from kg.terms import quiet_rdflib
 
+        self._starting.join()
+        if self._failure is not None:
+            self.close()
+            raise self._failure
         try:
             status = self._process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -136,8 +155,13 @@ class Run:
             self.close()
 
     def close(self) -> None:
-        for handle in (self._out, self._err):
-            if not handle.closed:
+        """Stop the child if it still runs; remove its files."""
+        self._starting.join()
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        for handle in (getattr(self, "_out", None), getattr(self, "_err", None)):
+            if handle is not None and not handle.closed:
                 handle.close()
         self._folder.cleanup()
 

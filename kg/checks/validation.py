@@ -149,8 +149,13 @@ def choose(kg: KnowledgeGraph, shapes: Graph | None = None, validator: str | Non
 class Pending:
     """A validation started by :func:`start`; :meth:`report` gives its result."""
 
-    def __init__(self, work, engine: str):
-        self._work, self.engine = work, engine
+    def __init__(self, work, engine: str, cancel=None):
+        self._work, self.engine, self._cancel = work, engine, cancel
+
+    def cancel(self) -> None:
+        """Give up the validation (a child process is stopped)."""
+        if self._cancel is not None:
+            self._cancel()
 
     def report(self) -> ValidationReport:
         from kg import progress
@@ -168,7 +173,7 @@ def start(kg: KnowledgeGraph, shapes: Graph | None = None, allow_network: bool =
         from kg.checks import topbraid
 
         run = topbraid.Run(kg, resources.shapes_files())
-        return Pending(run.report, engine)
+        return Pending(run.report, engine, cancel=run.close)
     return Pending(lambda: _pyshacl(kg, shapes, allow_network), engine)
 
 

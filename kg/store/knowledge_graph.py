@@ -249,6 +249,12 @@ class KnowledgeGraph:
         if inferred and graph is None and self.reasoned is not None:
             yield from self.reasoned.quads_for_pattern(subject, predicate, obj, INFERRED_GRAPH)
 
+    def claim_quads(self, subject=None, predicate=None, obj=None) -> Iterator[Quad]:
+        """The quads of the claims' graphs (``claim:...``) matching a pattern."""
+        for quad in self.store.quads_for_pattern(subject, predicate, obj, None):
+            if quad.graph_name in CLAIM:
+                yield quad
+
     def triples(self, subject=None, predicate=None, obj=None, *, inferred: bool = False) -> Iterator[Triple]:
         """The triples matching a pattern, each once whichever graphs state it (facts,
         provenance and ontology: the merge); with ``inferred``, then the inferences."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Iterator
 
-from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples
+from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, RdfFormat
 
 
 class Result:
@@ -40,3 +40,10 @@ class Result:
                 yield make(solution)
         elif self.type == "CONSTRUCT":
             yield from self._raw
+
+    def ntriples(self) -> bytes:
+        """A CONSTRUCT or DESCRIBE result as N-Triples, written by Oxigraph (no Python
+        object per triple)."""
+        if self.type != "CONSTRUCT":
+            raise TypeError(f"a {self.type} result has no triples")
+        return self._raw.serialize(format=RdfFormat.N_TRIPLES)
