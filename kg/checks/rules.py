@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pyoxigraph
 
 from kg.errors import InputError
 from kg.namespaces import ID_IRI
@@ -50,7 +49,6 @@ UNSUPPORTED = (
 """OWL terms with OWL RL rules these compiled rules do not run."""
 LITERAL = "L"
 """What every literal object becomes: no rule needs its value, only that it is a literal."""
-TYPE = f"<{RDF.type.value}>"
 
 
 def check_ontology(kg) -> None:
@@ -98,23 +96,26 @@ class Schema:
         self.ranges = {p: set(c) for p, c in direct["range"].items()}
 
 
-def _facts(kg) -> tuple[set, set]:
+def _facts(kg, schema: Schema) -> tuple[set, set]:
     """(facts, types) of the merge of every asserted graph and the ontology (the store's
-    default graph, :mod:`kg.store.layout`), as text."""
+    default graph, :mod:`kg.store.layout`), as text. Only the facts a rule reads or
+    writes: those of a property the rules name (the others neither entail nor get
+    entailed), found by Oxigraph, which also writes them (no Python object per triple)."""
+    named = set(schema.superproperties) | set(schema.inverses) | schema.symmetric | schema.transitive
+    named |= set(schema.domains) | set(schema.ranges)
+    named |= {q for qs in [*schema.superproperties.values(), *schema.inverses.values()] for q in qs}
     facts, types = set(), set()
-    data = kg.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()).decode("utf-8")
+    if named:
+        data = kg.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {' '.join(sorted(named))} }} ?s ?p ?o }}")
+        for line in data.ntriples().decode("utf-8").split("\n"):
+            if line:
+                s, p, rest = line.split(" ", 2)
+                facts.add((s, p, LITERAL if rest[0] == '"' else rest.split(" ", 1)[0]))
+    data = kg.query("CONSTRUCT { ?s a ?o } WHERE { ?s a ?o }").ntriples().decode("utf-8")
     for line in data.split("\n"):
-        if not line:
-            continue
-        s, p, rest = line.split(" ", 2)
-        if rest[0] == '"':
-            o = LITERAL
-        else:
-            o = rest.split(" ", 1)[0]
-        if p == TYPE:
-            types.add((s, o))
-        else:
-            facts.add((s, p, o))
+        if line:
+            s, _, rest = line.split(" ", 2)
+            types.add((s, LITERAL if rest[0] == '"' else rest.split(" ", 1)[0]))
     return facts, types
 
 
@@ -123,7 +124,7 @@ def infer(kg) -> list[Triple]:
     :func:`kg.terms.is_entity`), not yet filtered of other noise."""
     check_ontology(kg)
     schema = Schema(kg)
-    facts, types = _facts(kg)
+    facts, types = _facts(kg, schema)
     asserted_facts, asserted_types = set(facts), set(types)
     _close_properties(facts, schema)
     for s, p, o in facts:
