@@ -47,6 +47,23 @@ def test_build_writes_exports_isomorphic_to_the_loaded_graph(built, shipped_kg):
     assert "<svg" in (out / "xiaomi-neighbourhood.html").read_text(encoding="utf-8")
 
 
+def test_build_writes_the_server_file_as_kg_export_for_server_does(built, tmp_path):
+    """``techauto-kg-server.nq`` is ``kg export --format nquads --for-server``, byte for
+    byte, and the same dataset as the TriG for servers: the merge in the default graph."""
+    _, out = built
+    trig = tmp_path / "server.trig"
+    assert run_kg("export", "--format", "nquads", "--for-server", "-o", tmp_path / "server.nq").returncode == 0
+    assert run_kg("export", "--format", "trig", "--for-server", "-o", trig).returncode == 0
+    assert (out / "techauto-kg-server.nq").read_bytes() == (tmp_path / "server.nq").read_bytes()
+    from_nquads, from_trig = Dataset(), Dataset()
+    from_nquads.parse(out / "techauto-kg-server.nq", format="nquads")
+    from_trig.parse(trig, format="trig")
+    assert sorted(from_nquads.quads((None, None, None, None))) == sorted(from_trig.quads((None, None, None, None)))
+    plant = URIRef("https://w3id.org/techauto/id/xiaomi-beijing-plant")
+    capacity = URIRef("https://w3id.org/techauto/ontology#plannedAnnualCapacity")
+    assert [int(o) for o in from_nquads.default_graph.objects(plant, capacity)] == [300000]
+
+
 def test_build_into_an_unusable_folder_exits_2_with_one_line(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

@@ -110,9 +110,11 @@ def data_graph(kg: KnowledgeGraph) -> Graph:
 
 
 VALIDATORS = ("pyshacl", "topbraid")
-TOPBRAID_FROM = 100_000
+TOPBRAID_FROM = 20_000
 """From this many asserted quads on, the shipped shapes run in TopBraid SHACL when it is
-installed (:mod:`kg.checks.topbraid`): pySHACL takes minutes there (measured)."""
+installed (:mod:`kg.checks.topbraid`). Measured with ``kg validate --validator``: 12,396
+quads, TopBraid 3.8 s and pySHACL 3.9 s; 99,154 quads, 7.4 s and 26.5 s. The shipped
+graph (7,500) stays with pySHACL, the reference."""
 
 
 def choose(kg: KnowledgeGraph, shapes: Graph | None = None, validator: str | None = None) -> tuple[str, str | None]:
