@@ -45,9 +45,12 @@ def test_work_stuck_in_c_is_killed_at_the_deadline():
     assert _children() == before  # killed and reaped
 
 
-@pytest.mark.parametrize("work", [lambda: bytearray(2**30), lambda: ["x" * 100 for _ in range(10**7)]],
+@pytest.mark.parametrize("work", [lambda: bytearray(2**30), lambda: [str(n) for n in range(10**7)]],
                          ids=["one-block", "many-objects"])
 def test_work_over_the_memory_limit_is_stopped(work):
+    """One block of 1 GB, or ten million distinct strings (about 600 MB; the same string ten
+    million times was only a list of 80 MB, under the limit when the child could reuse its
+    parent's free heap)."""
     with pytest.raises(limits.OutOfMemory, match=r"^ran out of memory \(the limit is 100 MB, KG_MAX_MEMORY_MB\)$"):
         limits.run_limited(work, 20, memory_mb=100)
 
