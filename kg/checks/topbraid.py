@@ -113,9 +113,8 @@ class Run:
         folder = Path(self._folder.name)
         self._data, self._shapes = folder / "data.nt", folder / "shapes.ttl"
         write_data(self._kg, self._data)
-        shapes = self._shape_files
         with open(self._shapes, "wb") as out:
-            for path in shapes:
+            for path in self._shape_files:
                 out.write(path.read_bytes() + b"\n")
         heap = os.environ.get("KG_JAVA_HEAP", "3g")
         command = [java(), f"-Xmx{heap}", *JAVA_OPTIONS, f"-Dlog4j.configurationFile={_LOG4J}",

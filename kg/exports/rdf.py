@@ -111,13 +111,6 @@ class Snapshot:
         return _merge_sorted(self._facts, *(groups[key] for key in extra if key in chosen))
 
 
-def canonical_groups(kg, inferred: bool = False, ontology: bool = False,
-                     snapshot: Snapshot | None = None) -> dict[str, list[bytes]]:
-    """The chosen graphs' N-Triples lines (blank nodes named by RDFC-1.0), by graph IRI
-    (``""`` for the default graph), each sorted, every line once."""
-    return (snapshot or Snapshot(kg)).groups(inferred, ontology)
-
-
 def server_groups(kg, inferred: bool = False, snapshot: Snapshot | None = None) -> dict[str, list[bytes]]:
     """The graphs of the server layout (see the module's docstring), by graph IRI
     (``""`` for the default graph: the merge, of everything but ``kgg:inferred``), each
