@@ -40,10 +40,12 @@ def _temporary_pattern(name: str) -> re.Pattern:
     return re.compile(rf"\.{re.escape(name)}\.(?:(\d+)-[0-9a-f]{{8}}|[A-Za-z0-9_]{{8}})\.tmp")
 
 
-def atomic_write(path: Path | str, data: str | bytes) -> Path:
+def atomic_write(path: Path | str, data) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
 
-    The previous file, if any, stays intact until the new one is complete.
+    ``data`` is text, bytes, or a function that writes to the binary file it is given
+    (streamed: the whole output need not be in memory). The previous file, if any,
+    stays intact until the new one is complete.
     """
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -59,7 +61,10 @@ def atomic_write(path: Path | str, data: str | bytes) -> Path:
         with _signals_blocked():  # an interrupt now would leave a file nobody removes
             tmp, handle = _create(folder, target.name)
         _keep_metadata(handle.fileno(), previous, path)
-        handle.write(payload)
+        if callable(payload):
+            payload(handle)
+        else:
+            handle.write(payload)
         handle.flush()
         os.fsync(handle.fileno())
         os.replace(tmp, target)
@@ -163,6 +168,58 @@ def _left_behind(tmp: Path, pid: str | None) -> bool:
     finally:
         os.close(fd)
     return True
+
+
+class ScratchFolder:
+    """A temporary folder ``kg-KIND-PID-RANDOM`` in the system's temporary folder (where
+    ``TMPDIR`` says), for work files that may be large (an import's stores, TopBraid's
+    data), removed by :meth:`cleanup`. Its owner holds a lock on a file inside while it
+    lives; a new one first removes the folders that dead runs left (process gone, lock free)."""
+
+    def __init__(self, kind: str):
+        import tempfile
+
+        base = Path(tempfile.gettempdir())
+        remove_scratch_leftovers(base, kind)
+        self.name = tempfile.mkdtemp(prefix=f"kg-{kind}-{os.getpid()}-", dir=base)
+        self._lock = os.open(Path(self.name) / ".lock", os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
+
+    def cleanup(self) -> None:
+        import shutil
+
+        if self._lock is not None:
+            shutil.rmtree(self.name, ignore_errors=True)
+            os.close(self._lock)
+            self._lock = None
+
+    def __enter__(self) -> str:
+        return self.name
+
+    def __exit__(self, *exc) -> None:
+        self.cleanup()
+
+
+def remove_scratch_leftovers(base: Path, kind: str) -> list[Path]:
+    """Remove the scratch folders of ``kind`` that dead runs left in ``base``; return them."""
+    import shutil
+
+    pattern = re.compile(rf"kg-{re.escape(kind)}-(\d+)-[A-Za-z0-9_]+")
+    removed = []
+    try:
+        entries = list(base.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if not match or not entry.is_dir() or entry.is_symlink() or _alive(int(match.group(1))):
+            continue
+        lock = entry / ".lock"
+        if lock.exists() and not _left_behind(lock, match.group(1)):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
 
 
 def _alive(pid: int) -> bool:

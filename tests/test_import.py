@@ -193,3 +193,68 @@ def test_values_are_converted_by_the_property_range(shipped_kg):
                             ("2024-13", (XSD.gYearMonth,)), ("300,000", (XSD.integer,))]:
         with pytest.raises(ValueError):
             importer.convert_literal(text, datatypes)
+
+
+@pytest.mark.parametrize("csv_name", ["good.csv", "template.csv"])
+def test_a_large_import_through_stores_on_disk_writes_the_same_bytes(imported, tmp_path, csv_name):
+    """KG_IMPORT_ON_DISK_MB=0 takes the path of a large CSV (statements and the graph
+    they are validated in kept in temporary stores on disk) for a small one: the same
+    file, the same summary, and no temporary folder left behind."""
+    in_memory, on_disk = tmp_path / "memory.trig", tmp_path / "disk.trig"
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    first = _import(csv_name, in_memory)
+    second = run_kg("import", CSV_DIR / csv_name, "--output", on_disk,
+                    env={"KG_IMPORT_ON_DISK_MB": "0", "TMPDIR": str(scratch)})
+    assert first.returncode == second.returncode == 0, second.stderr
+    assert on_disk.read_bytes() == in_memory.read_bytes()
+    assert second.stdout.replace(str(on_disk), "OUT") == first.stdout.replace(str(in_memory), "OUT")
+    assert list(scratch.iterdir()) == []
+    if csv_name == "good.csv":
+        output, _ = imported
+        assert on_disk.read_bytes() == output.read_bytes()
+        data = Dataset()
+        data.parse(on_disk, format="trig")
+        graph = data.graph(CLAIM["example-motors-plant-plan"])
+        assert graph.value(ID["example-motors-plant"], TA.plannedAnnualCapacity) == Literal(120000)
+
+
+def test_a_large_import_that_breaks_the_shapes_is_refused_the_same_way(tmp_path):
+    small = _import("nonconforming.csv", tmp_path / "out.trig")
+    large = run_kg("import", CSV_DIR / "nonconforming.csv", "--output", tmp_path / "out.trig",
+                   env={"KG_IMPORT_ON_DISK_MB": "0"})
+    assert small.returncode == large.returncode == 1
+    assert "Investment has no ta:currency." in large.stderr
+    assert large.stderr == small.stderr  # the same violations, each with its node's label
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("value", ["many", "-1", "nan"])
+def test_a_bad_on_disk_threshold_is_one_line(tmp_path, value):
+    done = run_kg("import", CSV_DIR / "good.csv", "--output", tmp_path / "out.trig",
+                  env={"KG_IMPORT_ON_DISK_MB": value})
+    assert done.returncode == 2
+    assert done.stderr.strip() == (f"kg import: error: KG_IMPORT_ON_DISK_MB={value!r}: "
+                                   "expected a number of megabytes (0 or more)")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_killed_import_leaves_a_scratch_folder_the_next_one_removes(tmp_path):
+    """A large import works in kg-import-PID-... in the temporary folder; one killed
+    outright (SIGKILL) cannot remove it, so the next run removes those whose process is
+    gone and whose lock is free, and keeps a live run's."""
+    import os
+
+    dead = tmp_path / "kg-import-999999999-deadrun"  # no such process
+    dead.mkdir()
+    (dead / "staged").write_bytes(b"x" * 1000)
+    live = tmp_path / f"kg-import-{os.getpid()}-liverun"  # this test's own process
+    live.mkdir()
+    other = tmp_path / "kg-importer-999999999-x"  # not ours
+    other.mkdir()
+    done = run_kg("import", CSV_DIR / "good.csv", "--output", tmp_path / "out.trig",
+                  env={"KG_IMPORT_ON_DISK_MB": "0", "TMPDIR": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert not dead.exists()
+    assert live.is_dir() and other.is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name, "out.trig"])

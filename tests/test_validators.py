@@ -114,3 +114,23 @@ def test_kg_validate_with_topbraid_and_its_written_data(tmp_path, shipped_kg):
     reading.load_into_store(written, data)
     assert len(written) >= shipped_kg.asserted_count()
     assert b"owl#imports" not in data.read_bytes()
+
+
+def test_topbraid_data_is_streamed_without_owl_imports(tmp_path):
+    """An owl:imports in the data is left out of what TopBraid reads (it would fetch
+    the ontology it names), and everything else is written."""
+    from kg.store import KnowledgeGraph
+
+    kg = KnowledgeGraph.load()
+    kg.add_text("<https://w3id.org/techauto/ontology> <http://www.w3.org/2002/07/owl#imports> "
+                "<http://example.org/elsewhere> .\n", "turtle")
+    plain, filtered = tmp_path / "plain.nt", tmp_path / "filtered.nt"
+    topbraid.write_data(KnowledgeGraph.load(), plain)
+    topbraid.write_data(kg, filtered)
+    assert b"owl#imports" not in filtered.read_bytes()
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    assert isomorphic(Graph().parse(filtered, format="nt"), Graph().parse(plain, format="nt"))
+    capacity = b"<https://w3id.org/techauto/ontology#plannedAnnualCapacity> \"300000\""
+    assert capacity in plain.read_bytes()

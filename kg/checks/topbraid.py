@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import threading
 from importlib.util import find_spec
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 import pyoxigraph
 
 from kg.errors import KgError
+from kg.files import ScratchFolder
 
 JAVA_OPTIONS = ("-Xss8m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmn1g")
 """One GC thread, the quick compiler and a young generation of 1 GB (fewer collections):
@@ -35,7 +35,7 @@ on the 1M-quad synthetic graph 31 s of CPU, against 36 s without ``-Xmn1g`` and 
 Java's defaults (measured with ``/usr/bin/time`` on the tool alone, 2026-12-02); the
 heap is ``KG_JAVA_HEAP`` (default 3g)."""
 _LOG4J = Path(__file__).with_name("topbraid-log4j2.properties")
-_IMPORTS = b"<http://www.w3.org/2002/07/owl#imports>"
+_IMPORTS = pyoxigraph.NamedNode("http://www.w3.org/2002/07/owl#imports")
 _VERSION = re.compile(r'version "(\d+)')
 
 
@@ -77,12 +77,19 @@ def write_data(kg, path: Path) -> None:
     ``ta:isStatedIn`` of each subject of each claim; never ``owl:imports``."""
     from kg.checks.reports import STATED_IN_TRIPLES
 
+    default = pyoxigraph.DefaultGraph()
     with open(path, "wb") as out:  # the store's default graph: the merge of every asserted graph and the ontology
-        data = kg.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
-        if _IMPORTS in data:
-            data = b"".join(line for line in data.splitlines(keepends=True) if _IMPORTS not in line)
-        out.write(data)
-        out.write(kg.query(STATED_IN_TRIPLES).ntriples())
+        if next(kg.store.quads_for_pattern(None, _IMPORTS, None, default), None) is None:
+            kg.store.dump(out, format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=default)
+        else:
+            triples = (q.triple for q in kg.store.quads_for_pattern(None, None, None, default) if q.predicate != _IMPORTS)
+            pyoxigraph.serialize(triples, out, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        out.flush()
+        stated_in = kg.query(STATED_IN_TRIPLES)
+        try:
+            stated_in.write_ntriples(out)
+        finally:
+            del stated_in  # a pyoxigraph result may only be dropped by the thread that made it
 
 
 class Run:
@@ -97,7 +104,7 @@ class Run:
         if reason:
             raise KgError(reason)
         self._kg, self._shape_files = kg, list(shapes)
-        self._folder = tempfile.TemporaryDirectory(prefix="kg-topbraid-")
+        self._folder = ScratchFolder("topbraid")
         self._process = None
         self._failure: BaseException | None = None
         self._starting = threading.Thread(target=self._start, name="kg-topbraid-start", daemon=True)

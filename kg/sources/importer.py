@@ -21,14 +21,16 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import difflib
+import functools
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyoxigraph
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
@@ -38,9 +40,16 @@ from kg.errors import InputError, KgError
 from kg.formulas import is_formula
 from kg.namespaces import CLAIM, ID, SH, SRC, TA, bind_prefixes
 from kg.sources import reading
+from kg.sources.ledger import VALUE_COLUMNS, Ledger
 from kg.store import KnowledgeGraph
+from kg.terms import (
+    ASSERTED_DEFAULT,
+    DEFAULT_GRAPH,
+    INFERRED_GRAPH,
+    from_rdflib,
+    to_rdflib,
+)
 from kg.terms import ONTOLOGY_GRAPH as STORE_ONTOLOGY_GRAPH
-from kg.terms import from_rdflib, to_rdflib
 
 COLUMNS = (
     "subject", "property", "value", "unit", "source", "source_label", "source_url",
@@ -136,6 +145,7 @@ class Vocabulary:
         self.concepts = {c for c in ontology.subjects(RDF.type, TA.Concept) if _in(c, TA)}
         self.object_properties = {p for p in ontology.subjects(RDF.type, OWL.ObjectProperty) if _in(p, TA)}
         self.datatype_properties = {p for p in ontology.subjects(RDF.type, OWL.DatatypeProperty) if _in(p, TA)}
+        self.properties = self.object_properties | self.datatype_properties
         self.ranges = {p: r for p, r in ontology.subject_objects(RDFS.range) if p in self.properties}
         # Datatypes outside the OWL 2 datatype map (xsd:date, xsd:gYear, xsd:duration) are
         # given by schema:rangeIncludes, not rdfs:range, so that the ontology stays OWL 2 DL.
@@ -153,15 +163,16 @@ class Vocabulary:
             shapes = validation.load_shapes()
         self.shape_datatypes = _shape_datatypes(shapes)
         self.currencies = _shape_currencies(shapes)
-
-    @property
-    def properties(self) -> set[URIRef]:
-        return self.object_properties | self.datatype_properties
+        self.link_properties = {p for p in self.object_properties if self.ranges.get(p) in self.classes}
+        """Object properties whose range is a class: the class of each entity they link is checked."""
 
     def exists(self, term: URIRef) -> bool:
-        """True when the graph already says something about ``term`` (asked once per term)."""
+        """True when the graph already says something about ``term`` (remembered for the
+        last terms asked)."""
         known = self._exists.get(term)
         if known is None:
+            if len(self._exists) >= _CACHED_TERMS:
+                self._exists.clear()
             known = self._exists[term] = self.kg.mentions(from_rdflib(term))
         return known
 
@@ -219,8 +230,10 @@ def _shape_datatypes(shapes: Graph) -> dict[URIRef, tuple[URIRef, ...]]:
 # -- values ------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_date_or_year(text: str, allowed=(XSD.date, XSD.gYearMonth, XSD.gYear)) -> Literal:
-    """A date ``YYYY-MM-DD``, a month ``YYYY-MM`` or a year ``YYYY`` as a typed literal."""
+    """A date ``YYYY-MM-DD``, a month ``YYYY-MM`` or a year ``YYYY`` as a typed literal
+    (remembered: a million rows give a few dates)."""
     if XSD.date in allowed and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         try:
             return Literal(_dt.date.fromisoformat(text))
@@ -293,69 +306,176 @@ class Row:
         return self.cells.get(column, "")
 
 
-@dataclass(slots=True)
-class Fact:
-    """One converted row: its line and the triples it adds to its claim (not the row's
-    cells: a million rows are not kept)."""
-
-    line: int
-    claim_key: tuple
-    triples: list[tuple]
+ON_DISK_FROM_MB = 16
+"""From this CSV size (``KG_IMPORT_ON_DISK_MB`` to change it), an import keeps its
+statements, and the graph it validates them in, in temporary Oxigraph stores on disk."""
 
 
-@dataclass
-class ClaimDraft:
-    """The rows of one claim and the description they give it."""
+def on_disk(path: Path) -> bool:
+    """True when the CSV at ``path`` is large enough to be imported through stores on disk."""
+    import math
+    import os
 
-    key: tuple
-    iri: URIRef | None
-    first_line: int
-    lines: list[int] = field(default_factory=list)
-    sources: list[URIRef] = field(default_factory=list)
-    values: dict[str, tuple[str, int]] = field(default_factory=dict)  # column -> (value, line)
-    notes: list[str] = field(default_factory=list)
-    triples: list[tuple] = field(default_factory=list)
+    raw = os.environ.get("KG_IMPORT_ON_DISK_MB", str(ON_DISK_FROM_MB))
+    try:
+        megabytes = float(raw)
+    except ValueError:
+        megabytes = math.nan
+    if not (math.isfinite(megabytes) and megabytes >= 0):
+        raise InputError(f"KG_IMPORT_ON_DISK_MB={raw!r}: expected a number of megabytes (0 or more)")
+    return Path(path).stat().st_size >= megabytes * 2**20
+
+
+_Quad, _DEFAULT = pyoxigraph.Quad, pyoxigraph.DefaultGraph()
+_CACHED_TERMS = 100_000
+"""Terms remembered at most by the import's caches, so that its memory stays bounded."""
+
+
+class Staging:
+    """The statements of an import, kept in an Oxigraph store (in memory, or on disk in a
+    temporary folder for a large CSV) rather than as Python objects: a million rows cost
+    the store's few bytes per statement. Quads are added in batches, laid out as
+    :mod:`kg.store.layout` says (the default graph's statements in ``kgg:default``, each
+    statement also in the merge), so that the graph it is validated in is this store
+    with the graph's own quads added."""
+
+    BATCH = 50_000
+
+    def __init__(self, on_disk: bool = False):
+        from kg.files import ScratchFolder
+
+        self.folder = ScratchFolder("import") if on_disk else None
+        self.store = pyoxigraph.Store(str(Path(self.folder.name) / "staged") if on_disk else None)
+        self.ledger = Ledger(str(Path(self.folder.name) / "ledger.sqlite") if on_disk else None)
+        """What the rows must remember besides statements (:mod:`kg.sources.ledger`)."""
+        self._pending: list = []
+        self._nodes: dict[URIRef, object] = {}
+
+    def add(self, subject, predicate, obj, graph=None) -> None:
+        """Add one statement (rdflib terms; ``graph`` None for the default graph)."""
+        node = self._node
+        s, p, o = node(subject), node(predicate), node(obj)
+        self._pending.append(_Quad(s, p, o, ASSERTED_DEFAULT if graph is None else node(graph)))
+        self._pending.append(_Quad(s, p, o, _DEFAULT))
+        if len(self._pending) >= self.BATCH:
+            self.flush()
+
+    def _node(self, term):
+        found = self._nodes.get(term)
+        if found is None:
+            if type(term) is not URIRef:
+                return from_rdflib(term)
+            if len(self._nodes) >= _CACHED_TERMS:
+                self._nodes.clear()
+            found = self._nodes[term] = pyoxigraph.NamedNode(term)
+        return found
+
+    def flush(self) -> None:
+        if self._pending:
+            self.store.bulk_extend(self._pending)
+            self._pending = []
+
+    def count(self, pattern: str) -> int:
+        """The number of solutions of a graph pattern over the staged statements."""
+        rows = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}", use_default_graph_as_union=False)
+        return int(next(iter(rows))[0].value)
+
+    def close(self) -> None:
+        """Remove the temporary store (if on disk)."""
+        self._pending = []
+        self.ledger.close()
+        if self.folder is not None:
+            del self.store
+            self.folder.cleanup()
+            self.folder = None
+
+
+def _bulk_extend(store: pyoxigraph.Store, quads, batch: int = 200_000) -> None:
+    """``store.bulk_extend`` a batch at a time: Oxigraph's bulk loader holds what it is
+    given in memory while it sorts it (2.5 GB for 5 million quads in one call, measured)."""
+    import itertools
+
+    iterator = iter(quads)
+    while chunk := list(itertools.islice(iterator, batch)):
+        store.bulk_extend(chunk)
 
 
 @dataclass
 class ImportResult:
-    """What a CSV adds: the statements of the default graph and of each claim's graph
-    (plain tuples of rdflib terms: a million rows are not an rdflib dataset), and counts
-    for the summary."""
+    """What a CSV adds: its statements in a :class:`Staging` store (the default graph's
+    and each claim's graph), and counts for the summary. Close it (or use it in a
+    ``with`` block) to remove a store on disk."""
 
-    default: list[tuple]
-    graphs: dict[URIRef, list[tuple]]
-    claims: list[URIRef]
-    new_sources: list[URIRef]
-    new_entities: list[URIRef]
+    staging: Staging
+    claims: int
+    new_sources: frozenset
+    new_entities: int
     statements: int
     rows: int
+
+    def __enter__(self) -> "ImportResult":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.staging.close()
+
+    def quads(self):
+        """The statements as pyoxigraph quads, as loaded (the default graph's in ``DefaultGraph``)."""
+        from kg.store import layout
+
+        for quad in self.staging.store.quads_for_pattern(None, None, None, None):
+            if quad.graph_name != DEFAULT_GRAPH:
+                yield layout.as_loaded(quad)
 
     @property
     def dataset(self) -> Dataset:
         """The statements as an rdflib dataset."""
         dataset = Dataset()
         bind_prefixes(dataset)
-        for triple in self.default:
-            dataset.default_context.add(triple)
-        for name, triples in self.graphs.items():
-            graph = dataset.graph(name)
-            for triple in triples:
-                graph.add(triple)
+        for quad in self.quads():
+            triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+            name = to_rdflib(quad.graph_name)
+            (dataset.default_context if name is None else dataset.graph(name)).add(triple)
         return dataset
 
+    def write_trig(self, out) -> None:
+        """Write the canonical TriG to the binary stream ``out``, streamed from the store
+        (:func:`kg.sources.plain_trig.write_store`: the bytes of :func:`kg.sources.canonical.trig`).
+        Only before :func:`validate_with`, which adds the graph's own quads to the store."""
+        from kg.sources import plain_trig
+
+        plain_trig.write_store(self.staging.store, out, default=ASSERTED_DEFAULT)
+
     def trig(self) -> str:
-        """The canonical TriG to write: :mod:`kg.sources.plain_trig` (the same bytes as
-        :func:`kg.sources.canonical.trig`, in seconds rather than minutes at scale)."""
-        from kg.sources import canonical, plain_trig
+        """The canonical TriG as text."""
+        out = io.BytesIO()
+        self.write_trig(out)
+        return out.getvalue().decode("utf-8")
 
-        if plain_trig.supports(self.default, self.graphs):
-            return plain_trig.trig(self.default, self.graphs)
-        return canonical.trig(self.dataset)
+    def spooled_trig(self):
+        """The canonical TriG written to a temporary file (in memory for a small import,
+        in the staging folder for a large one), rewound, to copy out later."""
+        import tempfile
 
-    def subjects(self) -> set:
-        """Every subject the import states something about."""
-        return {t[0] for t in self.default} | {t[0] for triples in self.graphs.values() for t in triples}
+        folder = self.staging.folder
+        spool = tempfile.TemporaryFile(dir=folder.name) if folder is not None else io.BytesIO()
+        self.write_trig(spool)
+        spool.seek(0)
+        return spool
+
+    def states_about(self, term) -> bool:
+        """True when the import states something about ``term`` (an rdflib term): it is
+        one of its claims or new sources, or a subject in one of its claims."""
+        if not isinstance(term, URIRef):
+            return False
+        ledger = self.staging.ledger
+        if ledger.is_claim(str(term)) or term in self.new_sources:
+            return True
+        for quad in self.staging.store.quads_for_pattern(from_rdflib(term), None, None, None):
+            name = quad.graph_name
+            if isinstance(name, pyoxigraph.NamedNode) and ledger.is_claim(name.value):
+                return True
+        return False
 
 
 def read_rows(path: Path) -> list[Row]:
@@ -406,25 +526,32 @@ class Importer:
     """Turns the rows of one CSV into claims, collecting every bad cell."""
 
     def __init__(self, path: Path, kg: KnowledgeGraph, vocabulary: Vocabulary | None = None,
-                 keep_formulas: bool = False):
+                 keep_formulas: bool = False, staging: Staging | None = None):
         self.path = path
+        self.staging = staging or Staging()
         self.keep_formulas = keep_formulas
         self.kg = kg
         self.vocab = vocabulary or Vocabulary(kg)
         self.errors: list[RowError] = []
         self.unlisted, self.unlisted_rows, self._last_unlisted = 0, 0, None
-        self._terms: dict[URIRef, URIRef] = {}
-        self.claims: dict[tuple, ClaimDraft] = {}
+        self._names: dict[object, dict[str, URIRef]] = {}
+        self.ledger = self.staging.ledger
         self.sources: dict[URIRef, dict[str, tuple[str, int]]] = {}  # new source -> column -> (value, line)
         self.source_lines: dict[URIRef, int] = {}
-        self.csv_types: dict[URIRef, set[URIRef]] = {}
-        self.typed: set[str] = set()  # subjects of type rows, even of bad ones
-        self.facts: list[Fact] = []
-        self.mentions: list[tuple[URIRef, str, int]] = []  # (entity, column, line), also of bad rows
+        self.rows = 0  # good rows
 
-    def intern(self, term: URIRef) -> URIRef:
-        """One object per IRI, however many rows name it (a million rows, a few thousand IRIs)."""
-        return self._terms.setdefault(term, term)
+    def iri(self, namespace, local: str) -> URIRef:
+        """``namespace[local]``, remembered by its namespace and local name (a dictionary of
+        plain strings: faster than making the IRI each time; bounded, it is only a cache)."""
+        names = self._names.get(namespace)
+        if names is None:
+            names = self._names[namespace] = {}
+        term = names.get(local)
+        if term is None:
+            if len(names) >= _CACHED_TERMS:
+                names.clear()
+            term = names[local] = namespace[local]
+        return term
 
     def error(self, line: int, column: str, reason: str) -> None:
         if len(self.errors) < MAX_LISTED_ERRORS:
@@ -441,7 +568,7 @@ class Importer:
         if not self.keep_formulas:
             self._formulas(row)
         if row["property"] == "type":
-            self.typed.add(row["subject"].removeprefix("id:"))
+            self.ledger.typed(row["subject"].removeprefix("id:"))
         failed = False
         checks = (self._subject, self._source, self._claim_columns, self._property_and_value)
         results = []
@@ -454,12 +581,15 @@ class Importer:
                 failed = True
         if failed:
             return
-        subject, _, claim_key, (prop, value, extra) = results
-        triples = [(subject, prop, value)] + [(subject, p, o) for p, o in extra]
+        subject, _, claim, (prop, value, extra) = results
         if prop == RDF.type:
-            self.csv_types.setdefault(subject, set()).add(value)
-        self.claims[claim_key].triples += triples
-        self.facts.append(Fact(row.line, claim_key, triples))
+            self.ledger.type(str(subject), str(value))
+        elif prop in self.vocab.link_properties and _in(value, ID):
+            self.ledger.link(row.line, str(prop), str(value))
+        self.staging.add(subject, prop, value, claim)
+        for p, o in extra:
+            self.staging.add(subject, p, o, claim)
+        self.rows += 1
 
     def _formulas(self, row: Row) -> None:
         """Report each cell a spreadsheet would run as a formula (:mod:`kg.formulas`): it
@@ -474,7 +604,7 @@ class Importer:
         local = text[3:] if text.startswith("id:") else text
         if local.startswith(str(ID)):
             local = local[len(str(ID)):]
-        term = self.intern(ID[local])
+        term = self.iri(ID, local)
         if self.vocab.exists(term):
             return term
         if not SLUG.fullmatch(local):
@@ -485,8 +615,13 @@ class Importer:
         if not row["subject"]:
             raise _RowFailed("subject", "missing subject (an id: name such as example-motors)")
         subject = self._entity(row["subject"], "subject")
-        self.mentions.append((subject, "subject", row.line))
+        self._mention(subject, "subject", row.line)
         return subject
+
+    def _mention(self, entity: URIRef, column: str, line: int) -> None:
+        """Note the first row naming an entity the graph does not know (bad rows too)."""
+        if not self.vocab.exists(entity):
+            self.ledger.unknown(str(entity), column, line)
 
     def _source(self, row: Row) -> URIRef:
         text = row["source"]
@@ -495,7 +630,7 @@ class Importer:
         local = text[4:] if text.startswith("src:") else text
         if not SLUG.fullmatch(local):
             raise _RowFailed("source", f"{text!r} is not a src: key (lower-case words and digits joined by hyphens)")
-        source = self.intern(SRC[local])
+        source = self.iri(SRC, local)
         label, url = row["source_label"], row["source_url"]
         if self.vocab.exists(source):
             if not self.vocab.is_source(source):
@@ -542,36 +677,32 @@ class Importer:
         source_local = row["source"].removeprefix("src:")
         if key_text:
             local = key_text[6:] if key_text.startswith("claim:") else key_text
-            if not SLUG.fullmatch(local):
-                raise _RowFailed("claim", f"{key_text!r} is not a claim key "
-                                 "(lower-case words and digits joined by hyphens)")
-            key, iri = ("claim", local), CLAIM[local]
+            key = Ledger.key("claim", local)
         else:
-            key = ("row", source_local, stated, row["locator"])
-            slug = re.sub(r"[^a-z0-9]+", "-", f"{source_local} {stated} {row['locator']}".lower()).strip("-")
-            iri = CLAIM[slug]
-        draft = self.claims.get(key)
-        if draft is None:
+            key = Ledger.key("row", source_local, stated, row["locator"])
+        values = (kind_text, confidence, stated, row["locator"])
+        claim = self.ledger.claim(key)
+        if claim is None:
+            if key_text:
+                if not SLUG.fullmatch(local):
+                    raise _RowFailed("claim", f"{key_text!r} is not a claim key "
+                                     "(lower-case words and digits joined by hyphens)")
+                iri = CLAIM[local]
+            else:
+                slug = re.sub(r"[^a-z0-9]+", "-", f"{source_local} {stated} {row['locator']}".lower()).strip("-")
+                iri = CLAIM[slug]
             if self.vocab.exists(iri):
                 column = "claim" if key_text else "source"
                 raise _RowFailed(column, f"claim {_n3(iri)} is already in the "
                                  "graph; give this claim another key in the claim column")
-            draft = self.claims[key] = ClaimDraft(key, iri, row.line)
-        values = {"claim_kind": kind_text, "confidence": confidence, "stated_on": stated, "locator": row["locator"]}
-        for column, value in values.items():
-            if column in draft.values and draft.values[column][0] != value:
-                first, line = draft.values[column]
-                raise _RowFailed(column, f"{column} {value!r} differs from {first!r} given on line {line} "
-                                 "for the same claim (use the claim column to split claims)")
-        for column, value in values.items():
-            draft.values.setdefault(column, (value, row.line))
-        source = SRC[source_local]
-        if source not in draft.sources:
-            draft.sources.append(source)
-        if row["note"] and row["note"] not in draft.notes:
-            draft.notes.append(row["note"])
-        draft.lines.append(row.line)
-        return key
+            claim = self.ledger.new_claim(key, str(iri), row.line, values)
+        elif claim.values != values:
+            for column, value, first in zip(VALUE_COLUMNS, values, claim.values):
+                if value != first:
+                    raise _RowFailed(column, f"{column} {value!r} differs from {first!r} given on line {claim.line} "
+                                     "for the same claim (use the claim column to split claims)")
+        self.ledger.add_to_claim(claim, str(self.iri(SRC, source_local)), row["note"])
+        return self.iri(CLAIM, claim.iri[len(str(CLAIM)):])
 
     def _property_and_value(self, row: Row) -> tuple:
         name, value = row["property"], row["value"]
@@ -586,14 +717,14 @@ class Importer:
                 raise _RowFailed("unit", f"a unit is only for ta:amount, not for {name}")
             if name == "type":
                 local = value.removeprefix("ta:")
-                cls = TA[local]
+                cls = self.iri(TA, local)
                 if cls not in self.vocab.classes:
                     names = [str(c)[len(str(TA)):] for c in self.vocab.classes]
                     raise _RowFailed("value", f"unknown class {value!r}{_closest(local, names)}")
                 return RDF.type, cls, []
             return RDFS.label, Literal(value, lang="fr" if name == "label_fr" else "en"), []
         local = name.removeprefix("ta:")
-        prop = self.intern(TA[local])
+        prop = self.iri(TA, local)
         if prop not in self.vocab.properties:
             names = [str(p)[len(str(TA)):] for p in self.vocab.properties] + list(SPECIAL_PROPERTIES)
             raise _RowFailed("property", f"unknown property {name!r}{_closest(local, names)}")
@@ -623,40 +754,36 @@ class Importer:
         target = self.vocab.ranges.get(prop)
         if target is not None and self.vocab.is_a(target, TA.Concept):
             local = text.removeprefix("ta:")
-            if TA[local] not in self.vocab.concepts:
+            concept = self.iri(TA, local)
+            if concept not in self.vocab.concepts:
                 names = [str(c)[len(str(TA)):] for c in self.vocab.concepts]
                 raise _RowFailed("value", f"{text!r} is not a controlled value (ta:Concept), as ta:"
                                  f"{str(prop)[len(str(TA)):]} takes{_closest(local, names)}")
-            return TA[local]
+            return concept
         entity = self._entity(text, "value")
-        self.mentions.append((entity, "value", line))
+        self._mention(entity, "value", line)
         return entity
 
     # -- all rows ------------------------------------------------------------------------
 
     def check_entities(self) -> None:
         """New entities need a type row; linked entities must fit the property's range."""
-        reported = set()
-        for term, column, line in self.mentions:
-            local = str(term)[len(str(ID)):]
-            if self.vocab.exists(term) or term in self.csv_types or local in self.typed or term in reported:
-                continue
-            reported.add(term)
+        for term, column, line in self.ledger.untyped(str(ID)):
+            local = term[len(str(ID)):]
             if column == "subject":
                 reason = f"new entity id:{local} has no type row (add a row: {local},type,CLASS)"
             else:
                 reason = f"unknown entity id:{local}: not in the graph and given no type row in this file"
             self.error(line, column, reason)
-        for fact in self.facts:
-            subject, prop, value = fact.triples[0]
-            target = self.vocab.ranges.get(prop)
-            if prop in self.vocab.object_properties and target in self.vocab.classes and _in(value, ID):
-                types = set(self.vocab.objects(value, RDF.type)) | self.csv_types.get(value, set())
-                known = [t for t in types if t in self.vocab.classes]
-                if known and not any(self.vocab.is_a(t, target) for t in known):
-                    self.error(fact.line, "value",
-                               f"{_n3(value)} is a {', '.join(sorted(_n3(t) for t in known))}, not a "
-                               f"{_n3(target)} as {_n3(prop)} takes")
+        for line, prop, value in self.ledger.links():
+            prop, value = URIRef(prop), URIRef(value)
+            target = self.vocab.ranges[prop]
+            types = set(self.vocab.objects(value, RDF.type)) | {URIRef(t) for t in self.ledger.types(str(value))}
+            known = [t for t in types if t in self.vocab.classes]
+            if known and not any(self.vocab.is_a(t, target) for t in known):
+                self.error(line, "value",
+                           f"{_n3(value)} is a {', '.join(sorted(_n3(t) for t in known))}, not a "
+                           f"{_n3(target)} as {_n3(prop)} takes")
 
     def check_sources(self) -> None:
         for source, given in self.sources.items():
@@ -666,36 +793,35 @@ class Importer:
                            "(on at least one of its rows)")
 
     def build(self) -> ImportResult:
-        default: list[tuple] = []
-        graphs: dict[URIRef, list[tuple]] = {}
+        """The sources' and claims' descriptions added to the staged statements."""
+        add = self.staging.add
         for source, given in self.sources.items():
-            default.append((source, RDF.type, TA.SourceDocument))
-            default.append((source, RDFS.label, Literal(given["source_label"][0], lang="en")))
+            add(source, RDF.type, TA.SourceDocument)
+            add(source, RDFS.label, Literal(given["source_label"][0], lang="en"))
             if "source_url" in given:
                 url = given["source_url"][0]
-                default.append((source, TA.webLocation, web_location(url)))
+                add(source, TA.webLocation, web_location(url))
                 host = _host(url)
                 if host:
-                    default.append((source, TA.publisherName, Literal(host)))
-        statements = 0
-        for draft in self.claims.values():
-            claim = draft.iri
-            default.append((claim, RDF.type, TA.Claim))
+                    add(source, TA.publisherName, Literal(host))
+        for draft in self.ledger.claims():
+            claim = URIRef(draft.iri)
+            kind, confidence, stated, locator = draft.values
+            add(claim, RDF.type, TA.Claim)
             for source in draft.sources:
-                default.append((claim, PROV.wasDerivedFrom, source))
-            default.append((claim, TA.hasClaimKind, CLAIM_KINDS[draft.values["claim_kind"][0]]))
-            default.append((claim, TA.hasConfidence, CONFIDENCES[draft.values["confidence"][0]]))
-            if draft.values["stated_on"][0]:
-                default.append((claim, TA.statedOn, parse_date_or_year(draft.values["stated_on"][0])))
-            if draft.values["locator"][0]:
-                default.append((claim, TA.locator, Literal(draft.values["locator"][0])))
+                add(claim, PROV.wasDerivedFrom, URIRef(source))
+            add(claim, TA.hasClaimKind, CLAIM_KINDS[kind])
+            add(claim, TA.hasConfidence, CONFIDENCES[confidence])
+            if stated:
+                add(claim, TA.statedOn, parse_date_or_year(stated))
+            if locator:
+                add(claim, TA.locator, Literal(locator))
             if draft.notes:
-                default.append((claim, TA.note, Literal(" ".join(draft.notes), lang="en")))
-            triples = graphs[claim] = list(dict.fromkeys(draft.triples))
-            statements += len(triples)
-        new_entities = sorted({t for t, _, _ in self.mentions if not self.vocab.exists(t)})
-        return ImportResult(default, graphs, sorted(d.iri for d in self.claims.values()), sorted(self.sources),
-                            new_entities, statements, len(self.facts))
+                add(claim, TA.note, Literal(" ".join(draft.notes), lang="en"))
+        self.staging.flush()
+        statements = self.staging.count(f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ASSERTED_DEFAULT.value}>)")
+        return ImportResult(self.staging, self.ledger.claim_count(), frozenset(self.sources),
+                            self.ledger.unknown_count(), statements, self.rows)
 
 
 def web_location(url: str) -> URIRef:
@@ -713,18 +839,24 @@ def _host(url: str) -> str:
 
 def convert(path: Path, kg: KnowledgeGraph, keep_formulas: bool = False) -> ImportResult:
     """The claims of the CSV at ``path`` against ``kg``; :class:`ImportErrors` if any row
-    is bad (a cell a spreadsheet would run as a formula is, unless ``keep_formulas``)."""
-    importer, count = Importer(path, kg, keep_formulas=keep_formulas), 0
-    for row in iter_rows(path):
-        importer.add_row(row)
-        count += 1
-    if not count:
-        raise InputError(f"{path}: no rows after the header")
-    importer.check_sources()
-    importer.check_entities()
-    if importer.errors:
-        raise ImportErrors(path, importer.errors, importer.unlisted, importer.unlisted_rows)
-    return importer.build()
+    is bad (a cell a spreadsheet would run as a formula is, unless ``keep_formulas``).
+    The statements are staged in memory, or on disk for a large CSV (:func:`on_disk`)."""
+    staging = Staging(on_disk(path))
+    try:
+        importer, count = Importer(path, kg, keep_formulas=keep_formulas, staging=staging), 0
+        for row in iter_rows(path):
+            importer.add_row(row)
+            count += 1
+        if not count:
+            raise InputError(f"{path}: no rows after the header")
+        importer.check_sources()
+        importer.check_entities()
+        if importer.errors:
+            raise ImportErrors(path, importer.errors, importer.unlisted, importer.unlisted_rows)
+        return importer.build()
+    except BaseException:
+        staging.close()
+        raise
 
 
 # -- where it goes, and whether the graph still conforms ---------------------------------
@@ -752,12 +884,17 @@ def graph_without(output: Path, data=None, ontology=None) -> KnowledgeGraph:
     return KnowledgeGraph.load(data=[f for f in files if f.resolve() != target], ontology=ontology)
 
 
-def validate_with(kg: KnowledgeGraph, trig_text: str, result: ImportResult):
-    """Add the new TriG to ``kg`` and validate; returns (report, results about the new nodes)."""
+def validate_with(kg: KnowledgeGraph, result: ImportResult):
+    """Validate the import's statements with ``kg``; returns the report and, for each of
+    its results about a node the import states something about, the result and the
+    node's label. The graph validated is the staging store with ``kg``'s own quads (not
+    its inferences) added: ``kg`` itself is left as it is; the import's TriG must be
+    written before (:meth:`ImportResult.spooled_trig`)."""
     from kg.checks import validation
 
-    kg.add_text(trig_text, "trig")
-    report = validation.validate(kg)
-    new_nodes = result.subjects()
-    ours = [r for r in report.results if r.focus_node in new_nodes]
+    store = result.staging.store
+    _bulk_extend(store, (q for q in kg.store if q.graph_name != INFERRED_GRAPH))
+    union = KnowledgeGraph(store, sources=kg.sources)
+    report = validation.validate(union)
+    ours = [(r, union.label(from_rdflib(r.focus_node))) for r in report.results if result.states_about(r.focus_node)]
     return report, ours

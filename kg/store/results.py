@@ -47,3 +47,10 @@ class Result:
         if self.type != "CONSTRUCT":
             raise TypeError(f"a {self.type} result has no triples")
         return self._raw.serialize(format=RdfFormat.N_TRIPLES)
+
+    def write_ntriples(self, out) -> None:
+        """Write a CONSTRUCT or DESCRIBE result as N-Triples to the binary file ``out``,
+        streamed by Oxigraph (the result is never whole in memory)."""
+        if self.type != "CONSTRUCT":
+            raise TypeError(f"a {self.type} result has no triples")
+        self._raw.serialize(out, format=RdfFormat.N_TRIPLES)

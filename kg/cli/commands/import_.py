@@ -32,10 +32,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg import resources
     from kg.errors import InputError
     from kg.sources import importer
-    from kg.files import atomic_write, ensure_dir
 
     if args.file.suffix.lower() != ".csv":
         raise InputError(f"{args.file}: expected a .csv file")
@@ -46,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if args.store is not None:
         from kg.cli.options import load_graph
 
-        kg = load_graph(args).in_memory()
+        kg = load_graph(args)
     else:
         kg = importer.graph_without(output, args.data, args.ontology)
     try:
@@ -55,18 +53,27 @@ def run(args: argparse.Namespace) -> int:
         for line in exc.lines():
             print(line, file=sys.stderr)
         raise
-    text = result.trig()
-    report, ours = importer.validate_with(kg, text, result)
-    from kg.namespaces import prefixed
-    from kg.terms import from_rdflib
+    with result:
+        spool = result.spooled_trig()  # before validation adds the graph's own quads to the store
+        return _validate_and_write(args, kg, result, spool, output)
 
-    for r in ours:
+
+def _validate_and_write(args: argparse.Namespace, kg, result, spool, output) -> int:
+    import shutil
+
+    from kg import resources
+    from kg.errors import InputError
+    from kg.files import atomic_write, ensure_dir
+    from kg.namespaces import prefixed
+    from kg.sources import importer
+
+    report, ours = importer.validate_with(kg, result)
+    for r, label in ours:
         name = prefixed(str(r.focus_node)) or f"<{r.focus_node}>"
-        print(f"{args.file}: {r.severity.lower()}: {name} ({kg.label(from_rdflib(r.focus_node))}): "
-              f"{r.message}", file=sys.stderr)
-    violations = sum(r.severity == "Violation" for r in ours)
-    summary = (f"{len(result.claims)} claims, {result.statements} statements from {result.rows} rows; "
-               f"{len(result.new_sources)} new sources, {len(result.new_entities)} new entities")
+        print(f"{args.file}: {r.severity.lower()}: {name} ({label}): {r.message}", file=sys.stderr)
+    violations = sum(r.severity == "Violation" for r, _ in ours)
+    summary = (f"{result.claims} claims, {result.statements} statements from {result.rows} rows; "
+               f"{len(result.new_sources)} new sources, {result.new_entities} new entities")
     if violations:
         print(f"kg import: {args.file}: does not conform ({violations} violations); nothing written",
               file=sys.stderr)
@@ -76,12 +83,14 @@ def run(args: argparse.Namespace) -> int:
     if elsewhere:
         verdict += f"; {elsewhere} violations elsewhere in the graph, not from this file"
     if args.dry_run:
-        sys.stdout.write(text)
+        sys.stdout.flush()
+        shutil.copyfileobj(spool, sys.stdout.buffer)
+        sys.stdout.flush()
         print(f"dry run: {summary}; {verdict}; nothing written", file=sys.stderr)
         return 0
     if resources.is_installed_copy(output):
         raise InputError(f"--output {output}: inside the installed package; write beside the CSV or elsewhere")
     ensure_dir(output.parent)
-    atomic_write(output, text)
+    atomic_write(output, lambda handle: shutil.copyfileobj(spool, handle))
     print(f"wrote {output}: {summary}; {verdict}")
     return 0
