@@ -132,57 +132,121 @@ def write_store(store, out, default=None) -> None:
     ``default``: the named graph that holds the dataset's default graph (the store's own
     default graph then holds nothing else than the merge of the others, and is skipped).
 
-    Nothing holds the whole dataset: the prefixes come from the distinct terms, the
-    default graph is written subject by subject as the store finds them, each named
-    graph whole (a claim's statements)."""
+    Memory stays bounded whatever the size: the body is written to a temporary file as
+    it is made (the prefixes it used are known at its end, and go first), the default
+    graph subject by subject and each named graph whole (a claim's statements), in an
+    order that SQLite sorts on disk."""
+    import shutil
+    import tempfile
+
+    from kg.sources.canonical import _prologue
+
+    with tempfile.TemporaryFile() as body:
+        used, again = _write_body(store, body, default, None)
+        if again:  # a graph name was written with a prefix nothing else used
+            body.seek(0)
+            body.truncate()
+            used, _ = _write_body(store, body, default, used)
+        out.write(_prologue(used).encode("utf-8"))
+        body.seek(0)
+        shutil.copyfileobj(body, out)
+
+
+def _write_body(store, body, default, known: dict[str, str] | None) -> tuple[dict[str, str], bool]:
+    """Write the TriG after its prologue to ``body``; return the prefixes it used, and
+    whether it must be written again with them as ``known``: with ``known`` None, graph
+    names may use any bound prefix, and one that only graph names use is not in the
+    prologue (canonical TriG then writes those names in full)."""
     import pyoxigraph
 
-    from kg.sources.canonical import _graph_label, _prologue
+    from kg.sources.canonical import _graph_label
     from kg.terms import to_rdflib
 
     labels = _CachedLabels()
-    for position, pattern, kept in (
-        (SUBJECT, "?t ?p ?o", ""), (VERB, "?s ?t ?o", ""), (OBJECT, "?s ?p ?t", "FILTER(!isLITERAL(?t))"),
+    for position, pattern, kept in (  # prefixes may be made up for predicates: in this order, as trig() does
+        (VERB, "?s ?t ?o", ""),
         (OBJECT, "?s ?p ?o FILTER(isLITERAL(?o) && LANG(?o) = '') BIND(DATATYPE(?o) AS ?t)",
          "FILTER(?t != <http://www.w3.org/2001/XMLSchema#string>)"),  # as rdflib types literals
     ):
         query = (_DISTINCT_TERMS if default is None else _DISTINCT_NAMED_TERMS).format(pattern=pattern, filter=kept)
-        terms = (to_rdflib(row[0]) for row in store.query(query, use_default_graph_as_union=False))
-        for i, term in enumerate(sorted(terms) if position == VERB else terms):  # new prefixes named in this order
+        for term in sorted(to_rdflib(row[0]) for row in store.query(query, use_default_graph_as_union=False)):
             if not (position == VERB and term in labels.serializer.keywords):
                 labels.serializer.get_pname(term, gen_prefix=position == VERB)
-            if i % _CACHED == _CACHED - 1:
-                labels.forget()
-    out.write(_prologue(labels.prefixes).encode("utf-8"))
     triples = "?s ?p ?o" if default is None else f"GRAPH <{default.value}> {{ ?s ?p ?o }}"
     default = pyoxigraph.DefaultGraph() if default is None else default
-    references = Counter()  # by plain string (an rdflib term hashes in Python, slowly)
-    for row in store.query(f"SELECT ?o (COUNT(*) AS ?n) WHERE {{ {triples} FILTER(isIRI(?o)) }} GROUP BY ?o",
-                           use_default_graph_as_union=False):
-        references[row[0].value] = int(row[1].value)
-    subjects = sorted((row[0].value for row in store.query(f"SELECT DISTINCT ?s WHERE {{ {triples} }}",
-                                                           use_default_graph_as_union=False)),
-                      key=lambda s: (references[s], s))
-    references.clear()
-    for i, subject in enumerate(subjects):
-        properties: dict = {}
-        for quad in store.quads_for_pattern(pyoxigraph.NamedNode(subject), None, None, default):
-            properties.setdefault(labels.term(quad.predicate), []).append(labels.term(quad.object))
-        out.write(("\n" if i == 0 else "\n\n").encode("utf-8"))
-        out.write(_block(URIRef(subject), properties, labels).encode("utf-8"))
-    if subjects:
-        out.write(b"\n")
+    references = {row[0].value: int(row[1].value) for row in store.query(
+        f"SELECT ?o (COUNT(*) AS ?n) WHERE {{ {triples} FILTER(isIRI(?o)) }} GROUP BY ?o",
+        use_default_graph_as_union=False)}  # the objects of provenance: a few sources and concepts
+    with _DiskSort() as subjects:
+        previous = None
+        for quad in store.quads_for_pattern(None, None, None, default):  # grouped by subject (repeats ignored)
+            if quad.subject.value != previous:
+                previous = quad.subject.value
+                subjects.add(references.get(previous, 0), previous)
+        for i, subject in enumerate(subjects.sorted()):
+            properties: dict = {}
+            for quad in store.quads_for_pattern(pyoxigraph.NamedNode(subject), None, None, default):
+                properties.setdefault(labels.term(quad.predicate), []).append(labels.term(quad.object))
+            body.write(("\n" if i == 0 else "\n\n").encode("utf-8"))
+            body.write(_block(URIRef(subject), properties, labels).encode("utf-8"))
+        if previous is not None:
+            body.write(b"\n")
     names = Graph(bind_namespaces="none")
-    for prefix, namespace in labels.prefixes.items():
+    for prefix, namespace in (known if known is not None else dict(labels.serializer.store.namespaces())).items():
         names.bind(prefix, namespace)
-    for name in sorted(g.value for g in store.named_graphs() if isinstance(g, pyoxigraph.NamedNode) and g != default):
-        graph = pyoxigraph.NamedNode(name)
-        triples = [(labels.term(q.subject), labels.term(q.predicate), labels.term(q.object))
-                   for q in store.quads_for_pattern(None, None, None, graph)]
-        if not triples:
-            continue
-        block = "\n".join("    " + line if line else "" for line in _body(triples, labels).splitlines())
-        out.write(f"\n{_graph_label(URIRef(name), names)} {{\n{block}\n}}\n".encode("utf-8"))
+    named_with: set[str] = set()
+    with _DiskSort() as graphs:
+        for graph in store.named_graphs():
+            if isinstance(graph, pyoxigraph.NamedNode) and graph != default:
+                graphs.add(0, graph.value)
+        for name in graphs.sorted():
+            graph = pyoxigraph.NamedNode(name)
+            triples = [(labels.term(q.subject), labels.term(q.predicate), labels.term(q.object))
+                       for q in store.quads_for_pattern(None, None, None, graph)]
+            if not triples:
+                continue
+            block = "\n".join("    " + line if line else "" for line in _body(triples, labels).splitlines())
+            label = _graph_label(URIRef(name), names)
+            if not label.startswith("<"):
+                named_with.add(label.split(":", 1)[0])
+            body.write(f"\n{label} {{\n{block}\n}}\n".encode("utf-8"))
+    used = labels.prefixes
+    return used, known is None and not named_with <= set(used)
+
+
+class _DiskSort:
+    """Distinct texts, each with a count, sorted by count then text by SQLite in a private temporary database, which
+    spills to a temporary file beyond its small page cache: bounded memory. Text is
+    compared by its UTF-8 bytes, that is by code point, as Python compares strings."""
+
+    def __init__(self):
+        import sqlite3
+
+        self.db = sqlite3.connect("", isolation_level=None)
+        self.db.execute("PRAGMA cache_size=-8192")
+        self.db.execute("CREATE TABLE k (t TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
+        self.db.execute("BEGIN")
+        self._pending: list = []
+
+    def add(self, count: int, text: str) -> None:
+        self._pending.append((count, text))
+        if len(self._pending) >= 10_000:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO k (n, t) VALUES (?, ?)", self._pending)
+        self._pending = []
+
+    def sorted(self):
+        self._flush()
+        for (text,) in self.db.execute("SELECT t FROM k ORDER BY n, t"):
+            yield text
+
+    def __enter__(self) -> "_DiskSort":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.db.close()
 
 
 class _CachedLabels(_Labels):
