@@ -134,3 +134,17 @@ def test_topbraid_data_is_streamed_without_owl_imports(tmp_path):
     assert isomorphic(Graph().parse(filtered, format="nt"), Graph().parse(plain, format="nt"))
     capacity = b"<https://w3id.org/techauto/ontology#plannedAnnualCapacity> \"300000\""
     assert capacity in plain.read_bytes()
+
+
+def test_topbraid_out_of_memory_is_one_line_and_its_warnings_stay_out_of_the_report():
+    """Java out of heap exits at once (never a half report read as "does not conform"),
+    and with a heap smaller than the young generation asked for, the JVM's warnings go
+    to standard error, not into the report TopBraid writes on standard output."""
+    starved = run_kg("validate", "--validator", "topbraid", env={"KG_JAVA_HEAP": "12m"})
+    assert starved.returncode == 2
+    assert starved.stderr.strip() == ("kg validate: error: TopBraid SHACL ran out of memory "
+                                      "(KG_JAVA_HEAP=12m: give Java more, such as KG_JAVA_HEAP=6g)")
+    small = run_kg("validate", "--validator", "topbraid", env={"KG_JAVA_HEAP": "24m"})
+    assert small.returncode == 0, small.stderr
+    assert small.stdout.splitlines()[-1].startswith("conforms: yes (0 violations")
+    assert "warning][gc" not in small.stdout + small.stderr
