@@ -258,3 +258,49 @@ def test_a_killed_import_leaves_a_scratch_folder_the_next_one_removes(tmp_path):
     assert not dead.exists()
     assert live.is_dir() and other.is_dir()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name, "out.trig"])
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 1 << 20])
+@pytest.mark.parametrize(("data", "error"), [
+    ("a,b\nc,é\nd,\u00e9\u20ac\n".encode() + b"\xff\n", "x.csv:4: not UTF-8 text (byte 0xff); kg reads UTF-8 only"),
+    (b"a,b\n\nc,\xe2\x82", "x.csv:3: not UTF-8 text (the file ends inside a character); kg reads UTF-8 only"),
+    (b"a,b\nc,d\n\x00", "x.csv:3: NUL byte; kg reads UTF-8 text only"),
+    ("a,b\nc,d\n".encode("utf-16-le"), "x.csv:1: UTF-16 (little-endian) text without a byte-order mark; kg reads UTF-8 only"),
+    (b"\xff\xfea\x00", "x.csv:1: UTF-16 (little-endian) text with a byte-order mark; kg reads UTF-8 only"),
+])
+def test_a_csv_is_checked_a_chunk_at_a_time_with_the_whole_file_errors(tmp_path, monkeypatch, chunk, data, error):
+    from kg.errors import InputError
+    from kg.sources import reading
+
+    monkeypatch.chdir(tmp_path)
+    Path("x.csv").write_bytes(data)
+    with pytest.raises(InputError) as raised:
+        reading.open_checked_input(Path("x.csv"), chunk=chunk)
+    assert str(raised.value) == error
+    if chunk == 1 << 20:  # the same words as the check of a whole file
+        with pytest.raises(InputError) as whole:
+            reading.read_input(Path("x.csv"))
+        assert str(whole.value).split(":", 2)[2] == error.split(":", 2)[2] or "ends inside" in error
+
+
+def test_a_checked_csv_is_read_as_checked_and_no_further(tmp_path):
+    from kg.sources import reading
+
+    path = tmp_path / "x.csv"
+    path.write_bytes("\ufeffsubject,value\nxiaomi,300000\n".encode())
+    stream = reading.open_checked_input(path, chunk=4)
+    with path.open("ab") as grow:  # grows after the check: the extra bytes are not read
+        grow.write(b"\xff\xff\n")
+    assert stream.read() == "\ufeffsubject,value\nxiaomi,300000\n".encode()
+    stream.close()
+
+
+def test_kg_import_names_the_line_of_a_bad_byte(tmp_path):
+    csv_path = tmp_path / "bad.csv"
+    good = (CSV_DIR / "good.csv").read_bytes().splitlines(keepends=True)
+    csv_path.write_bytes(b"".join(good[:3]) + b"example-motors,label,Caf\xe9,,example-report,,,2025-03-15,plan,high,"
+                         b"page 7,example-motors-plant-plan,\n")
+    done = run_kg("import", csv_path, "--output", tmp_path / "out.trig")
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"kg import: error: {csv_path}:4: not UTF-8 text (byte 0xe9); kg reads UTF-8 only"
+    assert not (tmp_path / "out.trig").exists()

@@ -486,8 +486,18 @@ def read_rows(path: Path) -> list[Row]:
 def iter_rows(path: Path) -> Iterator[Row]:
     """The CSV's records one at a time (header checked first), blank records left out:
     the file's checked bytes are decoded as they are read, no row is kept."""
-    data = reading.read_input(Path(path))  # exists, size limit, UTF-8
-    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
+    stream = io.TextIOWrapper(reading.open_checked_input(Path(path)), encoding="utf-8-sig", newline="")
+    try:
+        reader = csv.reader(stream)
+        names = _header(path, reader)
+    except BaseException:
+        stream.close()
+        raise
+    return _records(path, stream, reader, names)
+
+
+def _header(path: Path, reader) -> list[str]:
+    """The column names of the first record, checked."""
     try:
         header = next(reader)
     except StopIteration:
@@ -505,10 +515,10 @@ def iter_rows(path: Path) -> Iterator[Row]:
     doubled = sorted({n for n in names if names.count(n) > 1})
     if doubled:
         raise InputError(f"{path}:1: column {doubled[0]!r} appears twice")
-    return _records(path, reader, names)
+    return names
 
 
-def _records(path: Path, reader, names: list[str]) -> Iterator[Row]:
+def _records(path: Path, stream, reader, names: list[str]) -> Iterator[Row]:
     previous_end = reader.line_num
     try:
         for record in reader:
@@ -520,6 +530,8 @@ def _records(path: Path, reader, names: list[str]) -> Iterator[Row]:
             yield Row(start, {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(names)})
     except csv.Error as exc:
         raise InputError(f"{path}:{reader.line_num}: {exc}") from None
+    finally:
+        stream.close()
 
 
 class Importer:

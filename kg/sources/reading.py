@@ -219,6 +219,102 @@ def read_input(path: Path) -> bytes:
     return utf8_text(path, data)
 
 
+def open_checked_input(path: Path, chunk: int = 1 << 20):
+    """The user's input file open for reading as binary, after :func:`read_input`'s checks
+    (exists, size limit, UTF-8 text as :func:`utf8_text` says, with the same errors)
+    made a chunk at a time: for a file then read as a stream (a CSV of a million rows),
+    never whole in memory. What it gives is what was checked: the bytes it read, at
+    most (a file that grows meanwhile is cut where it was checked)."""
+    import codecs
+
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a file")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 (returned)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        _check_stream(path, stream, chunk, codecs)
+    except BaseException:
+        stream.close()
+        raise
+    checked = stream.tell()
+    stream.seek(0)
+    return io.BufferedReader(_Upto(stream, checked))
+
+
+class _Upto(io.RawIOBase):
+    """A binary file read up to a given number of bytes."""
+
+    def __init__(self, raw, size: int):
+        self._raw, self._left = raw, size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._left <= 0:
+            return 0
+        data = self._raw.read(min(len(buffer), self._left))
+        buffer[: len(data)] = data
+        self._left -= len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def _check_stream(path: Path, stream, chunk: int, codecs) -> None:
+    """:func:`utf8_text`'s checks, and the size limit, over ``stream`` a chunk at a time."""
+    size, limit = os.fstat(stream.fileno()).st_size, max_file_bytes()
+    if size > limit:
+        raise InputError(f"{path}: file of {size / 2**20:.1f} MB is larger than the limit of "
+                         f"{limit / 2**20:g} MB (set KG_MAX_FILE_MB to change it)")
+    decoder, lines, left = codecs.getincrementaldecoder("utf-8")("strict"), 1, limit
+    try:
+        data = stream.read(min(max(chunk, 4096), left + 1))  # enough to tell the encoding by
+        if data.startswith(_UTF8_BOM):
+            stream.seek(len(_UTF8_BOM))
+            data = data[len(_UTF8_BOM):]
+            left -= len(_UTF8_BOM)
+        for mark, name in _BYTE_ORDER_MARKS:
+            if data.startswith(mark):
+                raise InputError(f"{path}:1: {name} text with a byte-order mark; kg reads UTF-8 only")
+        if b"\x00" in data and _wide_encoding(data):
+            line = data[: data.find(b"\x00")].count(b"\n") + 1
+            raise InputError(f"{path}:{line}: {_wide_encoding(data)} text without a byte-order mark; "
+                             "kg reads UTF-8 only")
+        while data:
+            left -= len(data)
+            if left < 0:
+                raise InputError(f"{path}: larger than the limit of {limit / 2**20:g} MB "
+                                 "(set KG_MAX_FILE_MB to change it)")
+            if b"\x00" in data:
+                line = lines + data[: data.find(b"\x00")].count(b"\n")
+                raise InputError(f"{path}:{line}: NUL byte; kg reads UTF-8 text only")
+            pending = len(decoder.getstate()[0])  # bytes of a character the last chunk began
+            try:
+                decoder.decode(data)
+            except UnicodeDecodeError as exc:
+                at = max(exc.start - pending, 0)
+                line = lines + data[:at].count(b"\n")
+                raise InputError(f"{path}:{line}: not UTF-8 text (byte 0x{data[at]:02x}); "
+                                 "kg reads UTF-8 only") from None
+            lines += data.count(b"\n")
+            data = stream.read(min(chunk, left + 1))
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise InputError(f"{path}:{lines}: not UTF-8 text (the file ends inside a character); "
+                             "kg reads UTF-8 only") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+
+
 def utf8_text(path: Path, data: bytes) -> bytes:
     """``data`` if it is UTF-8 text (a UTF-8 byte-order mark removed), else an error.
 
