@@ -124,3 +124,41 @@ def shipped_rdf(shipped_kg):
 def reasoned_rdf(reasoned_kg):
     """The shipped graph after reasoning, through rdflib."""
     return RdflibView(reasoned_kg)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+def chromium(folder: Path, width: int, downloads: Path | None = None):
+    """A headless Chromium driven by Selenium (the real browser, from Debian: a missing
+    one fails the test), offline, at ``width`` x 900; with ``downloads``, files it
+    downloads go there and its console log is kept too. A generator: the driver is
+    quit when it is closed (use it as a fixture's body)."""
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.fail(f"the browser test needs {CHROMIUM} and {CHROMEDRIVER}: apt-get install chromium chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     f"--window-size={width},900", f"--user-data-dir={folder}"):
+        options.add_argument(argument)
+    logs = {"performance": "ALL"}
+    if downloads is not None:
+        options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                                  "download.prompt_for_download": False})
+        logs["browser"] = "ALL"
+    options.set_capability("goog:loggingPrefs", logs)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SE_OFFLINE", "true")  # selenium-manager must never download a driver
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        if downloads is not None:
+            driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+        yield driver
+    finally:
+        driver.quit()
+        mp.undo()

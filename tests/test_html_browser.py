@@ -9,14 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_kg
+from conftest import chromium, run_kg
 from kg.namespaces import ID
 from kg.network.convert import to_networkx
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 XIAOMI = str(ID["xiaomi"])
 
 
@@ -30,26 +28,7 @@ def page(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.fail(f"the browser test needs {CHROMIUM} and {CHROMEDRIVER}: apt-get install chromium chromium-driver")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=1400,900", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SE_OFFLINE", "true")  # selenium-manager must never download a driver
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        mp.undo()
+    yield from chromium(tmp_path_factory.mktemp("chromium"), 1400)
 
 
 def test_page_is_self_contained(page):
