@@ -57,16 +57,10 @@ class Crashed(LimitExceeded):
 
 def default_memory_mb() -> int:
     """The memory limit of untrusted work, in MB (``KG_MAX_MEMORY_MB``, default 2048)."""
-    import math
+    from kg import settings
 
-    raw = os.environ.get("KG_MAX_MEMORY_MB", str(DEFAULT_MEMORY_MB))
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value >= 1):
-        raise KgError(f"KG_MAX_MEMORY_MB={raw!r}: expected a number of megabytes, at least 1")
-    return int(value)
+    return int(settings.megabytes("KG_MAX_MEMORY_MB", DEFAULT_MEMORY_MB, accepts=lambda mb: mb >= 1,
+                                  expected="expected a number of megabytes, at least 1", error=KgError))
 
 
 def _current_size() -> int:

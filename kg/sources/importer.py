@@ -313,17 +313,11 @@ statements, and the graph it validates them in, in temporary Oxigraph stores on 
 
 def on_disk(path: Path) -> bool:
     """True when the CSV at ``path`` is large enough to be imported through stores on disk."""
-    import math
-    import os
+    from kg import settings
 
-    raw = os.environ.get("KG_IMPORT_ON_DISK_MB", str(ON_DISK_FROM_MB))
-    try:
-        megabytes = float(raw)
-    except ValueError:
-        megabytes = math.nan
-    if not (math.isfinite(megabytes) and megabytes >= 0):
-        raise InputError(f"KG_IMPORT_ON_DISK_MB={raw!r}: expected a number of megabytes (0 or more)")
-    return Path(path).stat().st_size >= megabytes * 2**20
+    threshold = settings.megabytes("KG_IMPORT_ON_DISK_MB", ON_DISK_FROM_MB, accepts=lambda mb: mb >= 0,
+                                   expected="expected a number of megabytes (0 or more)")
+    return Path(path).stat().st_size >= threshold * 2**20
 
 
 _Quad, _DEFAULT = pyoxigraph.Quad, pyoxigraph.DefaultGraph()

@@ -189,15 +189,10 @@ def parse_error(path: Path, exc: Exception, line: int | None = None) -> InputErr
 
 def max_file_bytes() -> int:
     """The size limit of an input file, in bytes (``KG_MAX_FILE_MB``, default :data:`MAX_FILE_MB`)."""
-    import math
+    from kg import settings
 
-    raw = os.environ.get("KG_MAX_FILE_MB", str(MAX_FILE_MB))
-    try:
-        megabytes = float(raw)
-    except ValueError:
-        megabytes = math.nan
-    if not (math.isfinite(megabytes) and megabytes > 0):
-        raise InputError(f"KG_MAX_FILE_MB={raw!r}: expected a positive number of megabytes")
+    megabytes = settings.megabytes("KG_MAX_FILE_MB", MAX_FILE_MB, accepts=lambda mb: mb > 0,
+                                   expected="expected a positive number of megabytes")
     return int(megabytes * 1024 * 1024)
 
 
