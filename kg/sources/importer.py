@@ -31,20 +31,19 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pyoxigraph
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
 from kg import namespaces, resources
 from kg.errors import InputError, KgError
 from kg.formulas import is_formula
-from kg.namespaces import CLAIM, ID, SH, SRC, TA, bind_prefixes
+from kg.namespaces import CLAIM, ID, SH, SRC, TA
 from kg.sources import reading
 from kg.sources.ledger import VALUE_COLUMNS, Ledger
 from kg.store import KnowledgeGraph
 from kg.terms import (
     ASSERTED_DEFAULT,
-    DEFAULT_GRAPH,
     INFERRED_GRAPH,
     from_rdflib,
     to_rdflib,
@@ -413,25 +412,6 @@ class ImportResult:
     def __exit__(self, *exc) -> None:
         self.staging.close()
 
-    def quads(self):
-        """The statements as pyoxigraph quads, as loaded (the default graph's in ``DefaultGraph``)."""
-        from kg.store import layout
-
-        for quad in self.staging.store.quads_for_pattern(None, None, None, None):
-            if quad.graph_name != DEFAULT_GRAPH:
-                yield layout.as_loaded(quad)
-
-    @property
-    def dataset(self) -> Dataset:
-        """The statements as an rdflib dataset."""
-        dataset = Dataset()
-        bind_prefixes(dataset)
-        for quad in self.quads():
-            triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
-            name = to_rdflib(quad.graph_name)
-            (dataset.default_context if name is None else dataset.graph(name)).add(triple)
-        return dataset
-
     def write_trig(self, out) -> None:
         """Write the canonical TriG to the binary stream ``out``, streamed from the store
         (:func:`kg.sources.plain_trig.write_store`: the bytes of :func:`kg.sources.canonical.trig`).
@@ -439,12 +419,6 @@ class ImportResult:
         from kg.sources import plain_trig
 
         plain_trig.write_store(self.staging.store, out, default=ASSERTED_DEFAULT)
-
-    def trig(self) -> str:
-        """The canonical TriG as text."""
-        out = io.BytesIO()
-        self.write_trig(out)
-        return out.getvalue().decode("utf-8")
 
     def spooled_trig(self):
         """The canonical TriG written to a temporary file (in memory for a small import,
@@ -470,11 +444,6 @@ class ImportResult:
             if isinstance(name, pyoxigraph.NamedNode) and ledger.is_claim(name.value):
                 return True
         return False
-
-
-def read_rows(path: Path) -> list[Row]:
-    """The CSV's records (header checked), blank records left out."""
-    return list(iter_rows(path))
 
 
 def iter_rows(path: Path) -> Iterator[Row]:
